@@ -1,0 +1,28 @@
+"""What a literal KMS key identifier is, and which Region it names.
+
+kms_key_arn / SseKmsKeyId may hold a key ARN, a key ID, a multi-Region key ID
+(``mrk-...``), an alias name (``alias/...``) or an alias ARN. Only the ARNs
+carry a Region.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ckv_im.model import Unknown
+
+_ARN = re.compile(r"arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/(\S+)")
+_KEY_ID = re.compile(r"(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", re.I)
+
+
+def classify_key_identifier(value: str) -> tuple[str, Any]:
+    """(naming, Region): naming is key_arn, alias_arn, key_id, alias_name or other."""
+    text = value.strip()
+    match = _ARN.fullmatch(text)
+    if match:
+        return ("key_arn" if match.group(4) == "key" else "alias_arn"), match.group(2)
+    if _KEY_ID.fullmatch(text):
+        return "key_id", Unknown(f"key ID {text} names no Region")
+    if text.startswith("alias/"):
+        return "alias_name", Unknown(f"alias name {text} names no Region")
+    return "other", Unknown(f"{text[:80]} is not a KMS key identifier")

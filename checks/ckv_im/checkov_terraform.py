@@ -1,0 +1,122 @@
+"""The Checkov shell for Terraform: find the resource in the scan's model, run its rule.
+
+The model of a graph is built once and cached; every check on every resource
+of that graph then looks its subject up by address. A check never raises:
+Checkov drops the result of a check that raises, a false negative nobody
+sees, so an internal error becomes UNKNOWN and is logged.
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any, Callable
+
+from checkov.common.bridgecrew.severities import Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from ckv_im.catalogue import RULES, guideline_url
+from ckv_im.model import Result, ScanModel
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, _vertices
+from ckv_im.terraform_model import TerraformModelBuilder
+
+LOGGER = logging.getLogger(__name__)
+INTERNAL_ERRORS: list[str] = []   # read by the tests: no input may ever land here
+
+_MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
+_MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of several root modules
+
+
+def model_for(graph: Any, conf: dict, entity_path: str) -> ScanModel:
+    if graph is None:
+        return _single_resource_model(conf, entity_path)
+    cached = _MODELS.get(id(graph))
+    if cached is not None and cached[0] is graph:
+        _MODELS.move_to_end(id(graph))
+        return cached[1]
+    scan_root = _scan_root(graph, conf, entity_path)
+    raw_files = RawFiles(scan_root)
+    model = TerraformModelBuilder(build_index(graph, raw_files, scan_root), raw_files).build()
+    _MODELS[id(graph)] = (graph, model)
+    while len(_MODELS) > _MODEL_CACHE_SIZE:
+        _MODELS.popitem(last=False)
+    return model
+
+
+def _scanned_file(entity_path: str) -> str:
+    return entity_path.rsplit(":", 2)[0] if entity_path.count(":") >= 2 else ""
+
+
+def _scan_root(graph: Any, conf: dict, entity_path: str) -> str | None:
+    """The directory Checkov scans: the resource's absolute file minus the path Checkov reports."""
+    scanned_file = _scanned_file(entity_path).replace("\\", "/")
+    address = conf.get("__address__")
+    for _, attributes in _vertices(graph):
+        config = attributes.get("config_")
+        if attributes.get("__address__") != address and not _config_has_address(config, address):
+            continue
+        file_path = str(attributes.get("file_path_") or "")
+        if scanned_file and file_path.replace("\\", "/").endswith(scanned_file):
+            return file_path[: len(file_path) - len(scanned_file)] or "/"
+    return None
+
+
+def _config_has_address(config: Any, address: Any) -> bool:
+    if not isinstance(config, dict):
+        return False
+    for inner in config.values():
+        if isinstance(inner, dict) and any(isinstance(c, dict) and c.get("__address__") == address
+                                           for c in inner.values()):
+            return True
+    return False
+
+
+def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
+    """No graph (Checkov's terraform_json runner): the resource alone, other resources unknown."""
+    scanned_file, resource_type, name = (entity_path.rsplit(":", 2) + ["", "", ""])[:3]
+    address = conf.get("__address__") or f"{resource_type}.{name}"
+    # Terraform JSON syntax keeps "${...}" around expressions, so it can serve as the raw view.
+    raw = conf if scanned_file.endswith(".json") else None
+    block = Block("resource", resource_type, name, "", address, conf, raw, "", "")
+    index = GraphIndex(resources={address: block})
+    return TerraformModelBuilder(index, RawFiles(None)).build()
+
+
+def _subject(model: ScanModel, kind: str, address: str) -> Any:
+    if kind == "im_resource_or_key":
+        return model.keys.get(address) or model.im_resources.get(address)
+    return getattr(model, kind).get(address)
+
+
+class IncidentManagerTerraformCheck(BaseResourceCheck):
+    """Base of every CKV_IM Terraform check: subclasses name the rule, its function and its subject."""
+
+    rule_id: str
+    rule: Callable[[Any, ScanModel], Result]
+    subject: str                   # keys, replication_sets, im_resources, topics or im_resource_or_key
+    resource_types: tuple[str, ...]
+    categories: tuple[CheckCategories, ...] = (CheckCategories.ENCRYPTION,)
+
+    def __init__(self) -> None:
+        info = RULES[self.rule_id]
+        super().__init__(name=info.title, id=info.id, categories=self.categories,
+                         supported_resources=self.resource_types, guideline=guideline_url(info.id))
+        self.severity = Severities[info.severity]
+
+    def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
+        result = self.evaluate(conf)
+        self.details = list(result.details)
+        return CheckResult(result.status.value)
+
+    def evaluate(self, conf: dict) -> Result:
+        try:
+            model = model_for(self.graph, conf, self.entity_path)
+            address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
+            subject = _subject(model, self.subject, address)
+            if subject is None:
+                return Result.unknown(f"{address} is not in the model of this scan")
+            return self.rule(subject, model)
+        except Exception as error:  # never let Checkov drop the result silently
+            INTERNAL_ERRORS.append(f"{self.id} {self.entity_path}: {error!r}")
+            LOGGER.warning("%s could not evaluate %s: %r", self.id, self.entity_path, error, exc_info=True)
+            return Result.unknown(f"internal error in {self.id}: {error!r}")

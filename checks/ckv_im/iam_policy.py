@@ -1,0 +1,571 @@
+"""Reading KMS key policies for CKV_IM_7 and CKV_IM_8.
+
+Spec: RULES.md, "Matching IAM policy elements". A policy is a parsed JSON
+document (dict), ``None`` (no policy: the AWS default key policy) or an
+``Unknown``; inside a dict any value may be an ``Unknown``.
+
+Every question about a statement is answered in three-valued logic
+(``_Truth``: NO < MAYBE < YES), so "and" is ``min`` and "or" is ``max``: an
+unresolved part turns an answer into MAYBE only when it could change it, and a
+verdict is PASSED only when no MAYBE was needed to reach it.
+
+Shapes are checked before anything is read (``_is_well_formed``), so the
+evaluation below never meets a type it does not expect. A malformed statement
+is judged in the direction that cannot produce a wrong PASSED: it grants
+nothing to CKV_IM_7, but it may deny (CKV_IM_7) and may be a wildcard grant
+(CKV_IM_8).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import IntEnum
+from functools import lru_cache
+from typing import Any, Callable
+
+from ckv_im.model import Result, StackRegion, is_unknown
+
+__all__ = [
+    "INCIDENT_MANAGER_SERVICES",
+    "REQUIRED_ACTIONS",
+    "action_pattern_matches",
+    "names_incident_manager",
+    "required_grants_result",
+    "wildcard_principal_result",
+]
+
+INCIDENT_MANAGER_SERVICES = ("ssm-incidents", "ssm-contacts")
+REQUIRED_ACTIONS = ("kms:CreateGrant", "kms:DescribeKey")
+
+_VIA_SERVICE = "kms:viaservice"
+_CALLER_PIN_KEYS = frozenset({"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:principalarn"})
+_SET_PREFIXES = ("forallvalues:", "foranyvalue:")
+_IF_EXISTS = "ifexists"
+_SERVICE_SUFFIX = ".amazonaws.com"
+# What a Region name may look like (loosely: every AWS Region name has this form).
+_REGION_NAME = r"\.[a-z0-9-]+"
+# Unknown-Region checks stand a Region in with this character, which only a wildcard can match.
+_REGION_SENTINEL = "\x00"
+# Longer globs are not analysed for the unknown-Region case; they are judged "may match" instead.
+_MAX_ANALYSED_GLOB = 512
+_MAX_WALKED_NODES = 10_000
+_MAX_SID_SHOWN = 80
+
+
+class _Truth(IntEnum):
+    NO = 0
+    MAYBE = 1
+    YES = 2
+
+
+def _all(truths: Iterable[_Truth]) -> _Truth:
+    return min(truths, default=_Truth.YES)
+
+
+def _any(truths: Iterable[_Truth]) -> _Truth:
+    return max(truths, default=_Truth.NO)
+
+
+def _not(truth: _Truth) -> _Truth:
+    return _Truth(_Truth.YES - truth)
+
+
+def _truth(flag: bool) -> _Truth:
+    return _Truth.YES if flag else _Truth.NO
+
+
+# Glob matching -------------------------------------------------------------------------------------
+def action_pattern_matches(pattern: str, action: str) -> bool:
+    """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
+    if not isinstance(pattern, str) or not isinstance(action, str):
+        return False
+    return _glob_matches(pattern, action)
+
+
+def _glob_matches(pattern: str, text: str) -> bool:
+    pattern = re.sub(r"\*+", "*", pattern.casefold())
+    # A glob needs at least one character per non-* character; this also keeps huge
+    # patterns from ever being compiled.
+    if len(pattern) - pattern.count("*") > len(text):
+        return False
+    return _glob_regex(pattern).fullmatch(text.casefold()) is not None
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for piece in re.split(r"([*?]+)", pattern):
+        if piece and set(piece) <= {"*", "?"}:
+            # One quantifier per wildcard run ("*?*" is ".{1,}") so the regex cannot backtrack badly.
+            single = piece.count("?")
+            parts.append(f".{{{single},}}" if "*" in piece else f".{{{single}}}")
+        else:
+            parts.append(re.escape(piece))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _globs_overlap(first: str, second: str) -> bool:
+    """Whether some string matches both globs (already case-folded).
+
+    Dynamic programming from the ends: ``row[j]`` says whether ``first[i:]`` and
+    ``second[j:]`` share a match, ``below`` is the same for ``first[i + 1:]``.
+    """
+    below = [False] * (len(second) + 1)
+    for i in range(len(first), -1, -1):
+        row = [False] * (len(second) + 1)
+        for j in range(len(second), -1, -1):
+            row[j] = _overlap_step(first, second, i, j, row, below)
+        below = row
+    return below[0]
+
+
+def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], below: list[bool]) -> bool:
+    a = first[i] if i < len(first) else None
+    b = second[j] if j < len(second) else None
+    if a is None and b is None:
+        return True
+    a_single = a is not None and a != "*"
+    b_single = b is not None and b != "*"
+    if a == "*" and (below[j] or (b_single and row[j + 1])):      # the star matches nothing, or b's character
+        return True
+    if b == "*" and (row[j + 1] or (a_single and below[j])):
+        return True
+    return a_single and b_single and (a == b or "?" in (a, b)) and below[j + 1]
+
+
+# kms:ViaService values ----------------------------------------------------------------------------
+def _known_region(key_region: Any) -> str | None:
+    """The key Region by name, or None when it is not known by name (Unknown, stack Region, ...)."""
+    if isinstance(key_region, str) and key_region.strip():
+        return key_region.strip().casefold()
+    return None
+
+
+def _service_name(service: str, region: str) -> str:
+    return f"{service}.{region}{_SERVICE_SUFFIX}"
+
+
+def _value_equals_service(value: Any, service: str, region: str | None) -> _Truth:
+    if is_unknown(value):
+        return _Truth.MAYBE
+    if not isinstance(value, str):
+        return _Truth.NO
+    value = value.casefold()
+    if region is not None:
+        return _truth(value == _service_name(service, region))
+    # No literal value equals the service name in every Region: at best it is pinned to one.
+    pinned = re.fullmatch(re.escape(service) + _REGION_NAME + re.escape(_SERVICE_SUFFIX), value)
+    return _Truth.MAYBE if pinned else _Truth.NO
+
+
+def _value_like_service(value: Any, service: str, region: str | None) -> _Truth:
+    if is_unknown(value):
+        return _Truth.MAYBE
+    if not isinstance(value, str):
+        return _Truth.NO
+    if region is not None:
+        return _truth(_glob_matches(value, _service_name(service, region)))
+    if _glob_matches_every_region(value.casefold(), service):
+        return _Truth.YES
+    return _Truth.MAYBE if _glob_may_match_some_region(value.casefold(), service) else _Truth.NO
+
+
+def _glob_matches_every_region(glob: str, service: str) -> bool:
+    """Whether the glob matches the service name whatever the (non-empty) Region is.
+
+    The sentinel can only be matched by wildcards, so matching it at length n means
+    matching every Region of length n; from one more than the glob's number of ``?``
+    on, some ``*`` must absorb it, so that length stands for all longer ones.
+    """
+    glob = re.sub(r"\*+", "*", glob)
+    if _REGION_SENTINEL in glob or len(glob) > _MAX_ANALYSED_GLOB:
+        return False
+    lengths = range(1, glob.count("?") + 2)
+    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n)) for n in lengths)
+
+
+def _glob_may_match_some_region(glob: str, service: str) -> bool:
+    """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``."""
+    glob = re.sub(r"\*+", "*", glob)
+    if len(glob) > _MAX_ANALYSED_GLOB:
+        return True
+    return _globs_overlap(glob, _service_name(service, "?*"))
+
+
+_MatchValue = Callable[[Any, str, "str | None"], _Truth]
+# Operators that hold when a value matches the service name, and those that hold when none does.
+_MATCHING_OPERATORS: dict[str, _MatchValue] = {
+    "stringequals": _value_equals_service,
+    "stringequalsignorecase": _value_equals_service,
+    "stringlike": _value_like_service,
+}
+_EXCLUDING_OPERATORS: dict[str, _MatchValue] = {
+    "stringnotequals": _value_equals_service,
+    "stringnotequalsignorecase": _value_equals_service,
+    "stringnotlike": _value_like_service,
+}
+
+
+def _base_operator(operator: str) -> str:
+    """``ForAnyValue:StringLikeIfExists`` -> ``stringlike``."""
+    name = operator.casefold()
+    for prefix in _SET_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    if name.endswith(_IF_EXISTS):
+        name = name[: -len(_IF_EXISTS)]
+    return name
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _condition_entries(condition: dict, keys: frozenset[str]) -> tuple[list[tuple[str, list]], int]:
+    """(base operator, values) for each listed condition key, and how many operator blocks are unresolved."""
+    entries, unresolved_blocks = [], 0
+    for operator, block in condition.items():
+        if not isinstance(block, dict):
+            unresolved_blocks += 1
+            continue
+        if not isinstance(operator, str):
+            continue  # junk; a well-formed statement never has one
+        for key, values in block.items():
+            if isinstance(key, str) and key.casefold() in keys:
+                entries.append((_base_operator(operator), _as_list(values)))
+    return entries, unresolved_blocks
+
+
+def _any_value_matches(match: _MatchValue, values: list, service: str, region: str | None) -> _Truth:
+    return _any(match(value, service, region) for value in values)
+
+
+def _entry_holds(operator: str, values: list, service: str, region: str | None) -> _Truth:
+    """Whether one kms:ViaService condition holds for a call made via the service."""
+    if operator in _MATCHING_OPERATORS:
+        return _any_value_matches(_MATCHING_OPERATORS[operator], values, service, region)
+    if operator in _EXCLUDING_OPERATORS:
+        return _not(_any_value_matches(_EXCLUDING_OPERATORS[operator], values, service, region))
+    return _Truth.MAYBE  # an operator the table does not cover (Null, ArnLike, ...): cannot be decided
+
+
+def _via_service_admits(condition: Any, service: str, region: str | None) -> _Truth:
+    """Allow statement: whether its kms:ViaService condition scopes it to the service."""
+    if condition is None:
+        return _Truth.NO
+    if is_unknown(condition):
+        return _Truth.MAYBE
+    entries, unresolved_blocks = _condition_entries(condition, frozenset({_VIA_SERVICE}))
+    truths = [_entry_holds(op, values, service, region) for op, values in entries]
+    truths += [_Truth.MAYBE] * unresolved_blocks
+    # Only StringEquals/StringLike establish the grant; StringNot* alone restricts an unscoped one.
+    if not any(op in _MATCHING_OPERATORS for op, _ in entries):
+        truths.append(_Truth.MAYBE if unresolved_blocks else _Truth.NO)
+    return _all(truths)
+
+
+def _via_service_denies(condition: Any, service: str, region: str | None) -> _Truth:
+    """Deny statement: whether its kms:ViaService condition holds for a call via the service."""
+    if condition is None:
+        return _Truth.YES
+    if is_unknown(condition):
+        return _Truth.MAYBE
+    entries, unresolved_blocks = _condition_entries(condition, frozenset({_VIA_SERVICE}))
+    truths = [_entry_holds(op, values, service, region) for op, values in entries]
+    return _all(truths + [_Truth.MAYBE] * unresolved_blocks)  # no condition at all: unconditional
+
+
+def _has_other_condition_keys(condition: Any) -> bool:
+    if not isinstance(condition, dict):
+        return False
+    return any(not isinstance(key, str) or key.casefold() != _VIA_SERVICE
+               for block in condition.values() if isinstance(block, dict) for key in block)
+
+
+# Statement shape ----------------------------------------------------------------------------------
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) or is_unknown(value)
+
+
+def _is_text_list(value: Any) -> bool:
+    return _is_text(value) or (isinstance(value, list) and all(_is_text(item) for item in value))
+
+
+def _is_condition_scalar(value: Any) -> bool:
+    return isinstance(value, (str, bool, int, float)) or is_unknown(value)
+
+
+def _is_condition_values(value: Any) -> bool:
+    return _is_condition_scalar(value) or (isinstance(value, list) and all(map(_is_condition_scalar, value)))
+
+
+def _is_string_keyed(value: Any, value_check: Callable[[Any], bool]) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and value_check(v) for k, v in value.items())
+
+
+def _is_principal(value: Any) -> bool:
+    return _is_text(value) or _is_string_keyed(value, _is_text_list)
+
+
+def _is_condition(value: Any) -> bool:
+    def is_block(block: Any) -> bool:
+        return is_unknown(block) or _is_string_keyed(block, _is_condition_values)
+    return is_unknown(value) or _is_string_keyed(value, is_block)
+
+
+def _is_well_formed(statement: Any) -> bool:
+    """A statement whose every element has a shape IAM accepts (any element may be Unknown)."""
+    if not isinstance(statement, dict) or not all(isinstance(key, str) for key in statement):
+        return False
+    if not _is_text(statement.get("Effect")) or ("Action" in statement) == ("NotAction" in statement):
+        return False
+    return (_is_text_list(statement.get("Action", statement.get("NotAction")))
+            and all(_is_principal(statement[k]) for k in ("Principal", "NotPrincipal") if k in statement)
+            and ("Condition" not in statement or _is_condition(statement["Condition"])))
+
+
+def _statements(policy: dict) -> list:
+    raw = policy.get("Statement", [])
+    return raw if isinstance(raw, list) else [raw]  # a single statement object, or junk judged malformed
+
+
+# Statement questions ------------------------------------------------------------------------------
+def _effect_is(statement: dict, effect: str) -> _Truth:
+    value = statement.get("Effect")
+    if is_unknown(value):
+        return _Truth.MAYBE
+    # IAM's Effect is case-sensitive; a lower-case "deny" still counts so that it can never help a PASSED.
+    if effect == "Deny":
+        return _truth(isinstance(value, str) and value.casefold() == "deny")
+    return _truth(value == effect)
+
+
+def _actions_match(statement: dict, action: str) -> _Truth:
+    def any_pattern(patterns: Any) -> _Truth:
+        return _any(_Truth.MAYBE if is_unknown(p) else _truth(action_pattern_matches(p, action))
+                    for p in _as_list(patterns))
+    if "Action" in statement:
+        return any_pattern(statement["Action"])
+    if "NotAction" in statement:
+        return _not(any_pattern(statement["NotAction"]))
+    return _Truth.NO
+
+
+def _has_principal(statement: dict) -> _Truth:
+    principal = statement.get("Principal")
+    return _truth(is_unknown(principal) or (isinstance(principal, (str, dict)) and bool(principal)))
+
+
+def _effect_certainly_not(statement: Any, effect: str) -> bool:
+    """For a malformed statement: its Effect is readable and is not the one asked about."""
+    return isinstance(statement, dict) and isinstance(statement.get("Effect"), str) \
+        and _effect_is(statement, effect) is _Truth.NO
+
+
+def _grants(statement: Any, service: str, action: str, region: str | None, malformed: _Truth) -> _Truth:
+    """Whether an Allow statement lets the service call the action (CKV_IM_7's sense of a grant)."""
+    if is_unknown(statement):
+        return _Truth.MAYBE
+    if not _is_well_formed(statement):
+        return _Truth.NO if _effect_certainly_not(statement, "Allow") else malformed
+    return _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action),
+                 _via_service_admits(statement.get("Condition"), service, region)])
+
+
+def _denies(statement: Any, service: str, action: str, region: str | None) -> _Truth:
+    if is_unknown(statement):
+        return _Truth.MAYBE
+    if not _is_well_formed(statement):
+        return _Truth.NO if _effect_certainly_not(statement, "Deny") else _Truth.MAYBE
+    condition = statement.get("Condition")
+    if _has_other_condition_keys(condition):
+        return _Truth.NO  # RULES.md: such a Deny cannot be decided statically and is ignored
+    return _all([_effect_is(statement, "Deny"), _actions_match(statement, action),
+                 _via_service_denies(condition, service, region)])
+
+
+def _principal_is_wildcard(principal: Any) -> _Truth:
+    if principal is None:
+        return _Truth.NO
+    if isinstance(principal, dict):
+        return _any(_any(_principal_is_wildcard(item) for item in _as_list(value)) for value in principal.values())
+    if is_unknown(principal):
+        return _Truth.MAYBE
+    return _truth(principal == "*")
+
+
+def _caller_pinned(condition: Any) -> _Truth:
+    """Whether a StringEquals / wildcard-free StringLike condition pins the caller to concrete values."""
+    if condition is None:
+        return _Truth.NO
+    if is_unknown(condition):
+        return _Truth.MAYBE
+    entries, unresolved_blocks = _condition_entries(condition, _CALLER_PIN_KEYS)
+    pins = [_all(_is_concrete(value, op) for value in values) if values else _Truth.NO
+            for op, values in entries if op in ("stringequals", "stringlike")]
+    return _any(pins + [_Truth.MAYBE] * unresolved_blocks)
+
+
+def _is_concrete(value: Any, operator: str) -> _Truth:
+    if is_unknown(value):
+        return _Truth.MAYBE
+    if operator == "stringlike" and isinstance(value, str):
+        return _truth("*" not in value and "?" not in value)
+    return _Truth.YES
+
+
+def _wildcard_grant(statement: Any, region: str | None) -> _Truth:
+    """CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin."""
+    grant = _any(_grants(statement, service, action, region, malformed=_Truth.MAYBE)
+                 for service in INCIDENT_MANAGER_SERVICES for action in REQUIRED_ACTIONS)
+    if grant is _Truth.NO or is_unknown(statement) or not _is_well_formed(statement):
+        return grant
+    return _all([grant, _principal_is_wildcard(statement.get("Principal")),
+                 _not(_caller_pinned(statement.get("Condition")))])
+
+
+# Details lines ------------------------------------------------------------------------------------
+def _label(statement: Any, index: int) -> str:
+    sid = statement.get("Sid") if isinstance(statement, dict) else None
+    if isinstance(sid, str) and sid:
+        shown = sid if len(sid) <= _MAX_SID_SHOWN else sid[:_MAX_SID_SHOWN] + "..."
+        return f'statement "{shown}"'
+    return f"statement {index}"
+
+
+def _unresolved_reasons(value: Any, limit: int = 3) -> list[str]:
+    """Reasons of the first Unknown values inside a statement (iterative: junk may nest deeply)."""
+    reasons, stack, walked = [], [value], 0
+    while stack and len(reasons) < limit and walked < _MAX_WALKED_NODES:
+        item, walked = stack.pop(), walked + 1
+        if is_unknown(item) and item.reason not in reasons:
+            reasons.append(item.reason)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return reasons
+
+
+def _region_text(key_region: Any) -> str:
+    if isinstance(key_region, StackRegion):
+        return "the stack Region (AWS::Region)"
+    if is_unknown(key_region):
+        return f"not resolved ({key_region.reason})"
+    return "not resolved"
+
+
+def _why_undecided(statement: Any, key_region: Any) -> str:
+    if is_unknown(statement):
+        return f"the statement is not resolved ({statement.reason})"
+    if not _is_well_formed(statement):
+        return "the statement has an unexpected shape"
+    reasons = _unresolved_reasons(statement)
+    if reasons:
+        return "it holds unresolved values (" + "; ".join(reasons) + ")"
+    if _known_region(key_region) is None:
+        return f"its kms:ViaService value names a Region and the key Region is {_region_text(key_region)}"
+    return "its kms:ViaService condition uses an operator that cannot be decided statically"
+
+
+def _undecided_line(subject: str, verb: str, undecided: list[tuple[str, Any]], key_region: Any) -> str:
+    causes = "; ".join(f"{label}: {_why_undecided(statement, key_region)}" for label, statement in undecided)
+    return f"{subject}: whether {', '.join(label for label, _ in undecided)} {verb} it is not known ({causes})"
+
+
+# CKV_IM_7 -----------------------------------------------------------------------------------------
+def _pair_findings(statements: list, service: str, action: str, key_region: Any) -> tuple[list[str], list[str]]:
+    """(problems, undecided lines) for the service calling the action."""
+    region = _known_region(key_region)
+    labelled = [(_label(statement, index), statement) for index, statement in enumerate(statements)]
+    grants = [(label, s, _grants(s, service, action, region, malformed=_Truth.NO)) for label, s in labelled]
+    denies = [(label, s, _denies(s, service, action, region)) for label, s in labelled]
+    granted = _any(truth for _, _, truth in grants)
+    denied = _any(truth for _, _, truth in denies)
+    problems = [f"{label} denies {action} via {service}" for label, _, truth in denies if truth is _Truth.YES]
+    if granted is _Truth.NO:
+        problems.insert(0, f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService")
+    if problems:
+        return problems, []
+    subject = f"{service} calling {action}"
+    undecided = []
+    if granted is _Truth.MAYBE:
+        maybes = [(label, s) for label, s, truth in grants if truth is _Truth.MAYBE]
+        undecided.append(_undecided_line(subject, "grant" if len(maybes) > 1 else "grants", maybes, key_region))
+    if denied is _Truth.MAYBE:
+        maybes = [(label, s) for label, s, truth in denies if truth is _Truth.MAYBE]
+        undecided.append(_undecided_line(subject, "deny" if len(maybes) > 1 else "denies", maybes, key_region))
+    return [], undecided
+
+
+def required_grants_result(policy: Any, key_region: Any) -> Result:
+    """CKV_IM_7: both Incident Manager services may call kms:CreateGrant and kms:DescribeKey, and no Deny stops them."""
+    if policy is None:
+        return Result.failed("no key policy: the AWS default key policy has no Incident Manager statement")
+    if is_unknown(policy):
+        return Result.unknown(f"the key policy is not resolved ({policy.reason})")
+    if not isinstance(policy, dict):
+        return Result.unknown(f"the key policy is not a JSON object (got {type(policy).__name__})")
+    statements = _statements(policy)
+    problems, undecided = [], []
+    for service in INCIDENT_MANAGER_SERVICES:
+        for action in REQUIRED_ACTIONS:
+            pair_problems, pair_undecided = _pair_findings(statements, service, action, key_region)
+            problems += pair_problems
+            undecided += pair_undecided
+    if problems:
+        return Result.failed(*problems)
+    if undecided:
+        return Result.unknown(*undecided)
+    return Result.passed("ssm-incidents and ssm-contacts can call kms:CreateGrant and kms:DescribeKey "
+                         "via kms:ViaService and no Deny statement stops them")
+
+
+# CKV_IM_8 -----------------------------------------------------------------------------------------
+def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
+    """CKV_IM_8: no Incident Manager grant statement names principal "*" without pinning the caller."""
+    if policy is None:
+        return Result.passed("no key policy: the AWS default key policy names no wildcard principal")
+    if is_unknown(policy):
+        return Result.unknown(f"the key policy is not resolved ({policy.reason})")
+    if not isinstance(policy, dict):
+        return Result.unknown(f"the key policy is not a JSON object (got {type(policy).__name__})")
+    region = _known_region(key_region)
+    problems, undecided = [], []
+    for index, statement in enumerate(_statements(policy)):
+        truth = _wildcard_grant(statement, region)
+        label = _label(statement, index)
+        if truth is _Truth.YES:
+            problems.append(f"{label} grants Incident Manager key access to principal \"*\" without a condition "
+                            "pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, "
+                            "aws:PrincipalOrgID or aws:PrincipalArn)")
+        elif truth is _Truth.MAYBE:
+            undecided.append(f"{label}: whether it grants Incident Manager key access to a wildcard principal "
+                             f"is not known ({_why_undecided(statement, key_region)})")
+    if problems:
+        return Result.failed(*problems)
+    if undecided:
+        return Result.unknown(*undecided)
+    return Result.passed("no Incident Manager grant statement names a wildcard principal without a caller pin")
+
+
+# Incident Manager key (RULES.md "Terms", (b)) -----------------------------------------------------
+def names_incident_manager(policy: Any) -> bool:
+    """Whether the key policy is written for Incident Manager (it names one of its services in kms:ViaService)."""
+    if not isinstance(policy, dict):
+        return False
+    return any(_statement_names_incident_manager(statement) for statement in _statements(policy))
+
+
+def _statement_names_incident_manager(statement: Any) -> bool:
+    if not isinstance(statement, dict) or not isinstance(statement.get("Condition"), dict):
+        return False
+    entries, _ = _condition_entries(statement["Condition"], frozenset({_VIA_SERVICE}))
+    values = [value for _, entry_values in entries for value in entry_values]
+    if any(isinstance(v, str) and any(s in v.casefold() for s in INCIDENT_MANAGER_SERVICES) for v in values):
+        return True
+    # The seed's example as copied from the guide, with its two values lost.
+    return (bool(values) and all(isinstance(v, str) and v == "" for v in values)
+            and statement.get("Effect") == "Allow"
+            and _actions_match(statement, "kms:CreateGrant") is _Truth.YES)

@@ -1,0 +1,191 @@
+"""The normalised resource view every CKV_IM rule is written against.
+
+Adapters (Terraform HCL, and later plan JSON and CloudFormation) turn their
+input into these objects; rule functions in ``ckv_im.rules`` read nothing else.
+A value an adapter could not resolve statically is an ``Unknown``, never a
+guess: rules turn it into an UNKNOWN verdict unless the resolved parts already
+break the rule.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Union
+
+
+class Unknown:
+    """A value that could not be resolved statically, with the reason why."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = "unresolved value") -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:  # an unknown value equals nothing, not even itself
+        return False
+
+    __hash__ = object.__hash__
+
+
+class UnknownTemplate(Unknown):
+    """A string Terraform would build from values not known statically (``arn:aws:iam::${var.id}:root``).
+
+    Its literal parts still tell something: a template with literal text
+    other than ``*`` outside its interpolations can never be the wildcard ``*``.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"{text[:120]} is not resolved statically")
+        self.text = text
+
+    @property
+    def could_be_wildcard(self) -> bool:
+        literal_parts = re.sub(r"\$\{[^}]*\}", "", self.text)
+        if literal_parts == self.text:  # a bare reference such as var.principal
+            return True
+        return literal_parts.strip("*") == ""
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+class StackRegion:
+    """The Region a CloudFormation stack is deployed to (``AWS::Region``): one Region, unknown by name."""
+
+    _instance: "StackRegion | None" = None
+
+    def __new__(cls) -> "StackRegion":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "AWS::Region"
+
+
+STACK_REGION = StackRegion()
+
+Region = Union[str, Unknown, StackRegion]
+
+
+class Status(str, Enum):
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A rule's verdict and the details lines a reader needs to act on it."""
+
+    status: Status
+    details: tuple[str, ...] = ()
+
+    @classmethod
+    def passed(cls, *details: str) -> "Result":
+        return cls(Status.PASSED, tuple(details))
+
+    @classmethod
+    def failed(cls, *details: str) -> "Result":
+        return cls(Status.FAILED, tuple(details))
+
+    @classmethod
+    def unknown(cls, *details: str) -> "Result":
+        return cls(Status.UNKNOWN, tuple(details))
+
+
+NOT_APPLICABLE = Result.unknown()
+
+
+@dataclass
+class KmsKey:
+    """A KMS key resource defined in the scan (Terraform or CloudFormation)."""
+
+    name: str                                   # resource name as Checkov reports it
+    resource_type: str                          # aws_kms_key, aws_kms_replica_key, AWS::KMS::Key, ...
+    region: Region = field(default_factory=lambda: Unknown("key Region not resolved"))
+    key_spec: Any = "SYMMETRIC_DEFAULT"         # str or Unknown; the default when not set
+    key_usage: Any = "ENCRYPT_DECRYPT"
+    origin: Any = "AWS_KMS"                     # AWS_KMS, EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE or Unknown
+    custom_key_store_id: Any = None             # None when not set
+    xks_key_id: Any = None
+    primary: "KmsKey | Unknown | None" = None   # replica keys: their primary key (spec comes from it)
+    # The effective key policy: a dict, None for "no policy" (the AWS default
+    # key policy), or Unknown. Strings that stayed unresolved inside a dict
+    # are Unknown objects.
+    policy: Any = None
+    policy_source: str = "no key policy"        # for details lines: where the policy came from
+    enabled: Any = True                         # bool or Unknown
+    deletion_guard: Any = False                 # bool or Unknown
+    description: Any = None
+    tags: Any = field(default_factory=dict)     # dict, or Unknown when the tags map is unresolved
+
+    @property
+    def is_replica(self) -> bool:
+        return self.primary is not None
+
+
+@dataclass
+class KeyRef:
+    """How a Region entry names its key, and what that resolves to."""
+
+    text: str                                   # the expression as written, for details lines
+    # key_arn, key_id, alias_arn, alias_name, or Unknown when the form cannot be told
+    naming: Any
+    key: "KmsKey | None" = field(default=None, repr=False)  # the key resource in the scan, when resolved to one
+    region: Region = field(default_factory=lambda: Unknown("key Region not resolved"))
+    # False only when the value is certainly a key (never null, never the AWS owned key)
+    certain: bool = True
+
+
+@dataclass
+class RegionEntry:
+    name: Region                                # Region name of the entry
+    key: "KeyRef | None | Unknown"              # None: the AWS owned key; Unknown: may or may not be set
+
+
+@dataclass
+class ReplicationSet:
+    name: str
+    resource_type: str
+    entries: "list[RegionEntry] | Unknown"
+    provider_region: Region = field(default_factory=lambda: Unknown("provider Region not resolved"))
+    deletion_guard: Any = False                 # bool or Unknown
+    deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
+
+
+@dataclass
+class IncidentManagerResource:
+    """An aws_ssmincidents_* / aws_ssmcontacts_* / AWS::SSMIncidents::* / AWS::SSMContacts::* resource."""
+
+    name: str
+    resource_type: str
+    name_fields: dict[str, Any] = field(default_factory=dict)   # field path -> value (strings, lists, dicts)
+    tags: Any = field(default_factory=dict)
+    config: Any = field(default_factory=dict)                   # every value, for the URL credential scan
+
+
+@dataclass
+class SnsTopic:
+    name: str
+    kms_master_key_id: Any = None               # None when not set, Unknown when unresolved
+    used_by: list[str] = field(default_factory=list)             # response plans that notify through it
+
+
+@dataclass
+class ScanModel:
+    """Everything one scan (one Terraform graph, one template) holds that the rules need."""
+
+    keys: dict[str, KmsKey] = field(default_factory=dict)
+    replication_sets: dict[str, ReplicationSet] = field(default_factory=dict)
+    im_resources: dict[str, IncidentManagerResource] = field(default_factory=dict)
+    topics: dict[str, SnsTopic] = field(default_factory=dict)
+    # key name -> replication sets whose entries point at it
+    key_users: dict[str, list[str]] = field(default_factory=dict)

@@ -1,0 +1,321 @@
+"""The CKV_IM rules: one pure function per rule over the normalised model.
+
+Each function takes the resource it reports on and the ``ScanModel`` of the
+whole scan, and returns a ``Result``. Engines (Checkov on Terraform, plan JSON
+and CloudFormation; cfn-lint) only build the model and call these.
+Semantics: ``../shared/spec/RULES.md``; "how a verdict is reached" in short:
+FAILED when the resolved parts already break the rule, PASSED only when
+everything was resolved, UNKNOWN otherwise.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ckv_im.iam_policy import names_incident_manager, required_grants_result, wildcard_principal_result
+from ckv_im.model import (
+    NOT_APPLICABLE,
+    STACK_REGION,
+    IncidentManagerResource,
+    KeyRef,
+    KmsKey,
+    ReplicationSet,
+    Result,
+    ScanModel,
+    SnsTopic,
+    Status,
+    is_unknown,
+)
+from ckv_im.sensitive_text import personal_data_in, strings_in, url_credentials_in
+
+
+def is_incident_manager_key(key: KmsKey, model: ScanModel) -> bool:
+    """A key a replication set points at, or whose policy is written for Incident Manager."""
+    return bool(model.key_users.get(key.name)) or (isinstance(key.policy, dict) and names_incident_manager(key.policy))
+
+
+def _combine(problems: list[str], unknowns: list[str], passed: str) -> Result:
+    if problems:
+        return Result.failed(*problems)
+    if unknowns:
+        return Result.unknown(*unknowns)
+    return Result.passed(passed)
+
+
+def _region_text(region) -> str:
+    if is_unknown(region):
+        return f"an unresolved Region ({region.reason})"
+    return str(region)
+
+
+# CKV_IM_1 ---------------------------------------------------------------------------------------
+def symmetric_encryption_key(key: KmsKey, model: ScanModel) -> Result:
+    """CKV_IM_1: the key is a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)."""
+    if not is_incident_manager_key(key, model):
+        return NOT_APPLICABLE
+    source = key
+    if key.is_replica:
+        if is_unknown(key.primary):
+            return Result.unknown(f"{key.name}: the primary key of this replica is not resolved ({key.primary.reason})")
+        source = key.primary
+    problems, unknowns = [], []
+    for label, value, wanted in (("key spec", source.key_spec, "SYMMETRIC_DEFAULT"),
+                                 ("key usage", source.key_usage, "ENCRYPT_DECRYPT")):
+        if is_unknown(value):
+            unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
+        elif value != wanted:
+            problems.append(f"{key.name}: {label} is {value}; Incident Manager supports only {wanted} keys")
+    return _combine(problems, unknowns, f"{key.name} is a symmetric encryption key")
+
+
+# CKV_IM_2 ---------------------------------------------------------------------------------------
+_EXTERNAL_KEY_TYPES = {"aws_kms_external_key", "aws_kms_replica_external_key"}
+_CUSTOM_STORE_ORIGINS = {"AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"}
+
+
+def no_imported_material_or_custom_store(key: KmsKey, model: ScanModel) -> Result:
+    """CKV_IM_2: no imported key material (EXTERNAL origin) and no custom key store."""
+    if not is_incident_manager_key(key, model):
+        return NOT_APPLICABLE
+    problems, unknowns = [], []
+    if key.resource_type in _EXTERNAL_KEY_TYPES:
+        problems.append(f"{key.name} is an {key.resource_type}: a key with imported key material")
+    origins = [key.origin] + ([key.primary.origin] if isinstance(key.primary, KmsKey) else [])
+    for origin in origins:
+        if is_unknown(origin):
+            unknowns.append(f"{key.name}: key origin is not resolved ({origin.reason})")
+        elif origin == "EXTERNAL":
+            problems.append(f"{key.name}: origin EXTERNAL means imported key material")
+        elif origin in _CUSTOM_STORE_ORIGINS:
+            problems.append(f"{key.name}: origin {origin} means a custom key store")
+    for label, value in (("custom_key_store_id", key.custom_key_store_id), ("xks_key_id", key.xks_key_id)):
+        if is_unknown(value):
+            unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
+        elif value not in (None, ""):
+            problems.append(f"{key.name}: {label} is set ({value}); custom key stores are not supported")
+    return _combine(problems, unknowns, f"{key.name} has AWS KMS key material in the default key store")
+
+
+# CKV_IM_3 ---------------------------------------------------------------------------------------
+def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_3: every Region entry uses a KMS key in that same Region."""
+    if is_unknown(rset.entries):
+        return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
+    problems, unknowns = [], []
+    stack_key_entries = []  # (entry name, key text) of entries served by keys in the stack Region
+    for entry in rset.entries:
+        key = entry.key
+        if key is None:
+            continue  # the AWS owned key lives in every Region
+        if is_unknown(key):
+            unknowns.append(f"Region entry {_region_text(entry.name)}: its key is not resolved ({key.reason})")
+            continue
+        if key.region is STACK_REGION and entry.name is not STACK_REGION:
+            stack_key_entries.append((entry.name, key.text))
+            continue
+        if key.region is STACK_REGION or entry.name is STACK_REGION:
+            if key.region is not entry.name:
+                unknowns.append(f"Region entry {_region_text(entry.name)} uses {key.text} in {_region_text(key.region)}:"
+                                " the match depends on the stack Region")
+            continue
+        if is_unknown(key.region) or is_unknown(entry.name):
+            unknowns.append(f"Region entry {_region_text(entry.name)} uses {key.text} in {_region_text(key.region)}")
+        elif key.region != entry.name:
+            problems.append(f"Region entry {entry.name} uses {key.text}, a key in {key.region}: "
+                            f"use a key in {entry.name}")
+    _judge_stack_region_keys(rset, stack_key_entries, problems, unknowns)
+    return _combine(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
+
+
+def _judge_stack_region_keys(rset: ReplicationSet, stack_key_entries, problems: list[str], unknowns: list[str]) -> None:
+    """Keys defined in a CloudFormation stack all live in the one stack Region."""
+    if not stack_key_entries:
+        return
+    literal_names = {name for name, _ in stack_key_entries if isinstance(name, str)}
+    has_stack_named_entry = any(entry.name is STACK_REGION for entry in rset.entries)
+    described = ", ".join(f"{name} uses {text}" for name, text in stack_key_entries)
+    if len(literal_names) > 1:
+        problems.append(f"keys of this stack live in one Region (the stack's) but serve entries for "
+                        f"{', '.join(sorted(literal_names))}: {described}")
+    elif literal_names and has_stack_named_entry:
+        problems.append(f"a key of this stack serves the literal Region {next(iter(literal_names))} while another "
+                        f"entry is the stack Region itself, so that literal cannot be the stack Region: {described}")
+    else:
+        unknowns.append(f"{described}: right only if the stack is deployed to that Region")
+
+
+# CKV_IM_4 ---------------------------------------------------------------------------------------
+def all_or_no_customer_managed_keys(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_4: customer managed keys in all Region entries, or in none."""
+    if is_unknown(rset.entries):
+        return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
+    with_key = [e for e in rset.entries if isinstance(e.key, KeyRef) and e.key.certain]
+    without_key = [e for e in rset.entries if e.key is None]
+    undecided = [e for e in rset.entries if e not in with_key and e not in without_key]
+    if with_key and without_key:
+        return Result.failed(
+            f"entries {_names(with_key)} use customer managed keys but {_names(without_key)} use the AWS owned key:"
+            " use customer managed keys in all Regions or in none")
+    if undecided:
+        return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")
+    return Result.passed(f"{rset.name} uses {'customer managed' if with_key else 'AWS owned'} keys in every entry")
+
+
+def _names(entries) -> str:
+    return ", ".join(_region_text(e.name) for e in entries)
+
+
+# CKV_IM_5 ---------------------------------------------------------------------------------------
+def provider_region_is_replicated(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_5: the Region of the replication set's provider is one of its Regions."""
+    if is_unknown(rset.entries):
+        return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
+    region = rset.provider_region
+    if is_unknown(region):
+        return Result.unknown(f"the provider Region of {rset.name} is not resolved ({region.reason})")
+    names = [e.name for e in rset.entries]
+    if region in [n for n in names if isinstance(n, str)]:
+        return Result.passed(f"provider Region {region} is a Region of {rset.name}")
+    if any(not isinstance(n, str) for n in names):
+        return Result.unknown(f"provider Region {region}: some Region entry names are not resolved")
+    return Result.failed(f"the provider of {rset.name} is in {region}, which is not one of its Regions "
+                         f"({', '.join(names) or 'none'}): add a {region} entry or use a provider in one of them")
+
+
+# CKV_IM_6 ---------------------------------------------------------------------------------------
+def replication_set_deletion_guard(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_6: the replication set is guarded against deletion."""
+    return _guard_result(rset.name, rset.deletion_guard, rset.deletion_guard_hint,
+                         "deleting it deletes all Incident Manager data")
+
+
+def _guard_result(name: str, guard, hint: str, consequence: str) -> Result:
+    if guard is True:
+        return Result.passed(f"{name} is guarded against deletion")
+    if is_unknown(guard):
+        return Result.unknown(f"{name}: deletion guard not resolved ({guard.reason})")
+    return Result.failed(f"{name} has no deletion guard ({consequence}): {hint}")
+
+
+# CKV_IM_7 / CKV_IM_8 ----------------------------------------------------------------------------
+def required_key_policy_statement(key: KmsKey, model: ScanModel) -> Result:
+    """CKV_IM_7: the key policy grants Incident Manager kms:CreateGrant and kms:DescribeKey via its services."""
+    if not is_incident_manager_key(key, model):
+        return NOT_APPLICABLE
+    return _with_policy_source(key, required_grants_result(key.policy, key.region))
+
+
+def no_wildcard_principal(key: KmsKey, model: ScanModel) -> Result:
+    """CKV_IM_8: the Incident Manager statement names no wildcard principal without an account pin."""
+    if not is_incident_manager_key(key, model):
+        return NOT_APPLICABLE
+    return _with_policy_source(key, wildcard_principal_result(key.policy, key.region))
+
+
+def _with_policy_source(key: KmsKey, result: Result) -> Result:
+    return Result(result.status, (f"{key.name}: key policy from {key.policy_source}",) + result.details)
+
+
+# CKV_IM_9 ---------------------------------------------------------------------------------------
+def key_enabled_and_guarded(key: KmsKey, model: ScanModel) -> Result:
+    """CKV_IM_9: the key is enabled and guarded against deletion."""
+    if not is_incident_manager_key(key, model):
+        return NOT_APPLICABLE
+    problems, unknowns = [], []
+    if key.enabled is False:
+        problems.append(f"{key.name} is disabled: the Incident Manager data it protects is unreadable")
+    elif is_unknown(key.enabled):
+        unknowns.append(f"{key.name}: enabled state not resolved ({key.enabled.reason})")
+    guard = _guard_result(key.name, key.deletion_guard, "add lifecycle { prevent_destroy = true }",
+                          "deleting it makes Incident Manager data unreadable")
+    if guard.status is Status.FAILED:
+        problems.extend(guard.details)
+    elif guard.status is Status.UNKNOWN:
+        unknowns.extend(guard.details)
+    return _combine(problems, unknowns, f"{key.name} is enabled and guarded against deletion")
+
+
+# CKV_IM_10 --------------------------------------------------------------------------------------
+def no_personal_data_in_names(subject, model: ScanModel) -> Result:
+    """CKV_IM_10: no e-mail addresses or phone numbers in tags and name fields."""
+    if isinstance(subject, KmsKey):
+        if not is_incident_manager_key(subject, model):
+            return NOT_APPLICABLE
+        fields = {"description": subject.description, "tags": subject.tags}
+    else:
+        fields = dict(subject.name_fields, tags=subject.tags)
+    findings = [f"{path}: {finding}" for path, text in _strings(fields) for finding in personal_data_in(text)]
+    if findings:
+        return Result.failed(*findings)
+    return Result.passed(f"no personal data in the tags and name fields of {subject.name}")
+
+
+# CKV_IM_11 --------------------------------------------------------------------------------------
+def no_credentials_in_urls(resource: IncidentManagerResource, model: ScanModel) -> Result:
+    """CKV_IM_11: no URL in an Incident Manager resource carries credentials."""
+    findings = [f"{path}: {finding}" for path, text in _strings(resource.config) for finding in url_credentials_in(text)]
+    if findings:
+        return Result.failed(*findings)
+    return Result.passed(f"no credentials in the URLs of {resource.name}")
+
+
+def _strings(value) -> Iterable[tuple[str, str]]:
+    # Unresolved values (Unknown objects) are not strings: they are outside the
+    # reach of CKV_IM_10 and CKV_IM_11 (RULES.md), and strings_in skips them.
+    return strings_in(value)
+
+
+# CKV_IM_12 --------------------------------------------------------------------------------------
+def response_plan_topic_encrypted(topic: SnsTopic, model: ScanModel) -> Result:
+    """CKV_IM_12: an SNS topic a response plan notifies through is encrypted with KMS."""
+    if not topic.used_by:
+        return NOT_APPLICABLE
+    users = ", ".join(topic.used_by)
+    if topic.kms_master_key_id in (None, ""):
+        return Result.failed(f"{topic.name} carries incident details for {users} but has no KMS key: "
+                             "set kms_master_key_id")
+    if is_unknown(topic.kms_master_key_id):
+        return Result.unknown(f"{topic.name}: kms_master_key_id not resolved ({topic.kms_master_key_id.reason})")
+    return Result.passed(f"{topic.name} (used by {users}) is encrypted with KMS")
+
+
+# CKV_IM_13 --------------------------------------------------------------------------------------
+def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_13: every Region entry uses a customer managed key."""
+    if is_unknown(rset.entries):
+        return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
+    owned = [e for e in rset.entries if e.key is None]
+    if owned:
+        return Result.failed(f"entries {_names(owned)} use the AWS owned key: set kms_key_arn to a customer managed key")
+    undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
+    if undecided:
+        return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")
+    return Result.passed(f"every entry of {rset.name} uses a customer managed key")
+
+
+# CKV_IM_14 --------------------------------------------------------------------------------------
+_NAMING_PROBLEMS = {
+    "key_id": "a key ID",
+    "alias_arn": "an alias ARN",
+    "alias_name": "an alias name",
+    "other": "a value that is not a KMS key identifier",
+}
+
+
+def keys_named_by_arn(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_14: every Region entry names its key by key ARN."""
+    if is_unknown(rset.entries):
+        return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
+    problems, unknowns = [], []
+    for entry in rset.entries:
+        key = entry.key
+        if key is None:
+            continue
+        if is_unknown(key):
+            unknowns.append(f"Region entry {_region_text(entry.name)}: key not resolved ({key.reason})")
+        elif is_unknown(key.naming):
+            unknowns.append(f"Region entry {_region_text(entry.name)}: cannot tell how {key.text} names the key "
+                            f"({key.naming.reason})")
+        elif key.naming in _NAMING_PROBLEMS:
+            problems.append(f"Region entry {_region_text(entry.name)} names its key by {_NAMING_PROBLEMS[key.naming]} "
+                            f"({key.text}): use the key ARN")
+    return _combine(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")

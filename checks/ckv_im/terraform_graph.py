@@ -1,0 +1,288 @@
+"""An index of one Checkov Terraform graph, with the raw HCL behind each block.
+
+Checkov renders variables, locals and module inputs into each block's
+configuration and records each resource's provider. Two things get lost on
+the way, so the raw HCL (python-hcl2, parsed once per file) is kept beside
+the rendered configuration:
+
+* a reference and a string literal with the same text look the same once
+  rendered (``aws_kms_key.k.arn`` with and without quotes);
+* Checkov points ``module.a.key_arn`` and ``module.b.key_arn`` at the same
+  output vertex; scopes built from each block's module chain tell them apart.
+
+The index is built in one pass over the vertices; nothing here walks the
+graph per resource.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ckv_im.hcl_expressions import parse_traversal
+
+LOGGER = logging.getLogger(__name__)
+
+MISSING = object()  # an attribute that is not set at all
+
+
+@dataclass
+class Block:
+    kind: str            # resource, data, module, output, locals, variable, provider
+    type: str            # resource or data source type; "" for the other kinds
+    name: str            # resource name with its index (k[0]); the output, local, variable or module name
+    scope: str           # "" for the root module, else "module.a" or "module.a.module.b[\"x\"]"
+    address: str         # Checkov's resource address / provider address
+    conf: dict           # rendered configuration, Checkov-shaped (values wrapped in one-element lists)
+    raw: dict | None     # the same block as python-hcl2 parsed it, or None when not available
+    file_path: str
+    root_dir: str        # the root module's directory (path.root)
+
+    @property
+    def module_dir(self) -> str:  # path.module
+        return os.path.dirname(self.file_path)
+
+    def attribute(self, name: str) -> tuple[Any, Any]:
+        """The (raw, rendered) pair of an attribute, MISSING where absent."""
+        raw = self.raw.get(name, MISSING) if isinstance(self.raw, dict) else MISSING
+        return raw, self.conf.get(name, MISSING)
+
+
+def unwrap(value: Any) -> Any:
+    """Checkov and python-hcl2 wrap every attribute value in a one-element list."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value
+
+
+@dataclass
+class GraphIndex:
+    resources: dict[str, Block] = field(default_factory=dict)                 # by address
+    data: dict[tuple[str, str, str], Block] = field(default_factory=dict)      # (scope, type, name)
+    outputs: dict[tuple[str, str], Block] = field(default_factory=dict)       # (scope, name)
+    locals: dict[tuple[str, str], Block] = field(default_factory=dict)        # (scope, name)
+    variables: dict[tuple[str, str], Block] = field(default_factory=dict)     # (scope, name)
+    module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
+    providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
+    # edges by source resource address: [(label, target block)] (resources and data only)
+    references: dict[str, list[tuple[str, Block]]] = field(default_factory=dict)
+    scan_root: str | None = None
+
+    def resources_of(self, types) -> Iterator[Block]:
+        return (block for block in self.resources.values() if block.type in types)
+
+
+# --- reading the graph ---------------------------------------------------------------------------
+def _vertices(graph) -> Iterator[tuple[Any, dict]]:
+    if hasattr(graph, "node_indices"):  # rustworkx, Checkov's default
+        for index in graph.node_indices():
+            payload = graph[index]
+            attributes = payload[1] if isinstance(payload, tuple) else payload
+            if isinstance(attributes, dict):
+                yield index, attributes
+    else:  # networkx (CHECKOV_GRAPH_FRAMEWORK=NETWORKX)
+        for index, attributes in graph.nodes(data=True):
+            if isinstance(attributes, dict):
+                yield index, attributes
+
+
+def _edges(graph) -> Iterator[tuple[Any, Any, str]]:
+    if hasattr(graph, "weighted_edge_list"):
+        for source, target, data in graph.weighted_edge_list():
+            yield source, target, (data or {}).get("label", "") if isinstance(data, dict) else ""
+    else:
+        for source, target, data in graph.edges(data=True):
+            yield source, target, (data or {}).get("label", "")
+
+
+def _module_field(module: Any, name: str) -> Any:
+    if isinstance(module, dict):
+        return module.get(name)
+    return getattr(module, name, None)
+
+
+def _index_text(index: Any) -> str:
+    if index is None:
+        return ""
+    if isinstance(index, int):
+        return f"[{index}]"
+    return f'["{index}"]'
+
+
+def module_scope(module: Any) -> str:
+    """``module.a.module.b["x"]`` from Checkov's TFModule chain (innermost first)."""
+    parts = []
+    for _ in range(64):  # module nesting is shallow; the bound guards against cycles
+        if not module:
+            break
+        parts.append(f"module.{_module_field(module, 'name')}{_index_text(_module_field(module, 'foreach_idx'))}")
+        module = _module_field(module, "nested_tf_module")
+    return ".".join(reversed(parts))
+
+
+def _root_dir(module: Any, file_path: str) -> str:
+    """The directory of the root module: where the outermost module call is written."""
+    outermost_path = file_path
+    for _ in range(64):
+        if not module:
+            break
+        outermost_path = _module_field(module, "path") or outermost_path
+        module = _module_field(module, "nested_tf_module")
+    return os.path.dirname(outermost_path)
+
+
+def split_scope(scope: str) -> tuple[str, str]:
+    """``module.a.module.b["x"]`` -> (``module.a``, ``b``): the calling scope and the module name."""
+    traversal = parse_traversal(scope)
+    if traversal is None:
+        return "", ""
+    steps = list(traversal.steps)
+    last_module = max(i for i, step in enumerate(steps) if step == "module")
+    name = steps[last_module + 1] if last_module + 1 < len(steps) else ""
+    parent = join_scope(*_steps_text(steps[:last_module]))
+    return parent, name
+
+
+def _steps_text(steps: list[str]) -> list[str]:
+    text = ""
+    for step in steps:
+        text += step if step.startswith("[") else (f".{step}" if text else step)
+    return [text] if text else []
+
+
+def join_scope(*parts: str) -> str:
+    return ".".join(part for part in parts if part)
+
+
+def build_index(graph, raw_files: "RawFiles", scan_root: str | None) -> GraphIndex:
+    index = GraphIndex(scan_root=scan_root)
+    by_vertex: dict[Any, Block] = {}
+    for vertex, attributes in _vertices(graph):
+        block = _block_from_vertex(attributes, raw_files)
+        if block is None:
+            continue
+        by_vertex[vertex] = block
+        _add(index, block)
+    for source, target, label in _edges(graph):
+        source_block, target_block = by_vertex.get(source), by_vertex.get(target)
+        if source_block and target_block and source_block.kind == "resource":
+            index.references.setdefault(source_block.address, []).append((label, target_block))
+    return index
+
+
+def _add(index: GraphIndex, block: Block) -> None:
+    if block.kind == "resource":
+        index.resources[block.address] = block
+    elif block.kind == "data":
+        index.data[(block.scope, block.type, block.name)] = block
+    elif block.kind == "output":
+        index.outputs[(block.scope, block.name)] = block
+    elif block.kind == "locals":
+        index.locals[(block.scope, block.name)] = block
+    elif block.kind == "variable":
+        index.variables[(block.scope, block.name)] = block
+    elif block.kind == "module":
+        index.module_calls[(block.scope, block.name)] = block
+    elif block.kind == "provider":
+        index.providers[block.address] = block
+
+
+def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
+    kind = attributes.get("block_type_")
+    block_name = attributes.get("block_name_")
+    config = attributes.get("config_")
+    file_path = attributes.get("file_path_") or ""
+    if not isinstance(block_name, str) or not isinstance(config, dict) or not config:
+        return None
+    module = attributes.get("source_module_object_")
+    scope = module_scope(module)
+    root_dir = _root_dir(module, file_path)
+    if kind in ("resource", "data"):
+        resource_type, _, name = block_name.partition(".")
+        inner = config.get(resource_type)
+        conf = next(iter(inner.values())) if isinstance(inner, dict) and len(inner) == 1 else None
+        if not isinstance(conf, dict):
+            return None
+        address = conf.get("__address__") or attributes.get("__address__") or block_name
+        if kind == "resource":
+            scope = address[: -len(block_name)].rstrip(".") if address.endswith(block_name) else scope
+        raw = raw_files.block(file_path, kind, resource_type, name.split("[")[0], conf)
+        return Block(kind, resource_type, name, scope, address, conf, raw, file_path, root_dir)
+    if kind == "locals":
+        conf = {block_name: config.get(block_name, MISSING)}
+        raw = raw_files.local(file_path, block_name)
+        return Block(kind, "", block_name, scope, block_name, conf, raw, file_path, root_dir)
+    if kind in ("output", "variable", "module", "provider"):
+        conf = next(iter(config.values()))
+        if not isinstance(conf, dict):
+            return None
+        address = attributes.get("__address__") or conf.get("__address__") or block_name
+        raw_name = block_name.split(".")[0] if kind == "provider" else block_name
+        raw = raw_files.block(file_path, kind, "", raw_name, conf)
+        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir)
+    return None
+
+
+# --- raw HCL -------------------------------------------------------------------------------------
+class RawFiles:
+    """python-hcl2 parses of the scanned ``.tf`` files, one parse per file.
+
+    Only files inside the scanned tree are read (a pull request must not make
+    the pack read anything else); elsewhere the raw view is simply absent.
+    """
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def __init__(self, scan_root: str | None) -> None:
+        self._root = os.path.realpath(scan_root) if scan_root else None
+        self._parsed: dict[str, dict | None] = {}
+
+    def inside_scan(self, path: str) -> bool:
+        if not self._root or not path:
+            return False
+        real = os.path.realpath(path)
+        return real == self._root or real.startswith(self._root + os.sep)
+
+    def parse(self, path: str) -> dict | None:
+        if path not in self._parsed:
+            self._parsed[path] = self._load(path)
+        return self._parsed[path]
+
+    def _load(self, path: str) -> dict | None:
+        if not path.endswith(".tf") or not self.inside_scan(path):
+            return None
+        try:
+            if os.path.getsize(path) > self.MAX_BYTES:
+                return None
+            import hcl2  # Checkov's own HCL parser (bc-python-hcl2)
+
+            with open(path, encoding="utf-8-sig") as handle:
+                parsed = hcl2.load(handle)
+        except Exception:  # a file Checkov could parse and we cannot: fall back to the rendered view
+            LOGGER.debug("ckv_im: raw HCL parse failed for %s", path, exc_info=True)
+            return None
+        return parsed if isinstance(parsed, dict) else None
+
+    def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
+        parsed = self.parse(path)
+        if not parsed:
+            return None
+        candidates = []
+        for entry in parsed.get(kind) or []:
+            if not isinstance(entry, dict):
+                continue
+            container = entry.get(type_) if type_ else entry
+            if isinstance(container, dict) and isinstance(container.get(name), dict):
+                candidates.append(container[name])
+        if len(candidates) > 1:  # several provider "aws" blocks: the one on the same line
+            line = conf.get("__start_line__")
+            candidates = [c for c in candidates if c.get("__start_line__") == line] or candidates[:0]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def local(self, path: str, name: str) -> dict | None:
+        parsed = self.parse(path)
+        for entry in (parsed or {}).get("locals") or []:
+            if isinstance(entry, dict) and name in entry:
+                return {name: entry[name]}
+        return None

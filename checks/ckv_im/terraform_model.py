@@ -1,0 +1,614 @@
+"""Terraform adapter: a Checkov Terraform graph (and the raw HCL behind it) -> ScanModel.
+
+Resolution follows RULES.md: key references through ``.arn``, aliases and
+module outputs; key Regions through the v6 ``region`` argument, provider
+aliases and providers handed to modules; key policies through ``jsonencode``,
+JSON strings and heredocs, ``locals``, variables, ``aws_iam_policy_document``
+data sources, ``aws_kms_key_policy`` resources and ``file()``. Whatever cannot
+be resolved becomes an ``Unknown`` with its reason.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ckv_im.arns import classify_key_identifier
+from ckv_im.hcl_expressions import file_call_in, is_expression, looks_unrendered, parse_traversal, reference_in
+from ckv_im.model import (
+    IncidentManagerResource,
+    KeyRef,
+    KmsKey,
+    RegionEntry,
+    ReplicationSet,
+    ScanModel,
+    SnsTopic,
+    Unknown,
+    UnknownTemplate,
+    is_unknown,
+)
+from ckv_im.terraform_graph import MISSING, Block, GraphIndex, RawFiles, join_scope, split_scope, unwrap
+
+KEY_TYPES = ("aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key")
+REPLICA_TYPES = ("aws_kms_replica_key", "aws_kms_replica_external_key")
+REPLICATION_SET = "aws_ssmincidents_replication_set"
+RESPONSE_PLAN = "aws_ssmincidents_response_plan"
+IM_PREFIXES = ("aws_ssmincidents_", "aws_ssmcontacts_")
+IM_RESOURCE_PATTERNS = tuple(f"{prefix}*" for prefix in IM_PREFIXES)  # Checkov matches these as wildcards
+SNS_TOPIC = "aws_sns_topic"
+
+# Name-like fields per Incident Manager resource type (CKV_IM_10); tags are always read.
+NAME_FIELDS = {
+    RESPONSE_PLAN: ("name", "display_name", "incident_template.title", "incident_template.summary",
+                    "incident_template.dedupe_string", "incident_template.incident_tags"),
+    "aws_ssmcontacts_contact": ("alias", "display_name"),
+    "aws_ssmcontacts_contact_channel": ("name",),
+    "aws_ssmcontacts_rotation": ("name",),
+}
+
+MAX_DEPTH = 16            # reference chains longer than this are not followed
+MAX_POLICY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a resource attribute; ``block`` is None when the resource is not in the scan."""
+
+    type: str
+    attribute: str
+    text: str
+    block: Block | None = None
+
+
+@dataclass(frozen=True)
+class DataRef:
+    """A data source attribute: resolved only by Terraform, except policy documents."""
+
+    type: str
+    attribute: str
+    text: str
+    block: Block | None
+
+
+@dataclass(frozen=True)
+class Context:
+    scope: str
+    module_dir: str
+    root_dir: str
+
+    @classmethod
+    def of(cls, block: Block) -> "Context":
+        return cls(block.scope, block.module_dir, block.root_dir)
+
+
+def clean(value: Any, depth: int = 0) -> Any:
+    """A rendered structure with every string Checkov could not render replaced by an Unknown."""
+    if depth > 64:
+        return Unknown("structure nested too deeply")
+    if isinstance(value, str):
+        return UnknownTemplate(value) if looks_unrendered(value) else value
+    if isinstance(value, dict):
+        return {k: clean(v, depth + 1) for k, v in value.items() if not (isinstance(k, str) and k.startswith("__"))}
+    if isinstance(value, list):
+        return [clean(v, depth + 1) for v in value]
+    return value
+
+
+def contains_unknown(value: Any, depth: int = 0) -> bool:
+    if is_unknown(value) or depth > 64:
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v, depth + 1) for v in value)
+    return False
+
+
+class Resolver:
+    """Follows Terraform expressions through the graph index and the raw HCL."""
+
+    def __init__(self, index: GraphIndex, raw_files: RawFiles) -> None:
+        self.index = index
+        self.raw_files = raw_files
+
+    # -- expressions ------------------------------------------------------------------------------
+    def resolve(self, raw: Any, rendered: Any, ctx: Context, depth: int = 0) -> Literal | Ref | DataRef | Unknown:
+        if depth > MAX_DEPTH:
+            return Unknown("reference chain too long")
+        raw, rendered = unwrap(raw), unwrap(rendered)
+        if raw is MISSING:
+            return self._resolve_rendered_only(rendered, ctx, depth)
+        traversal = reference_in(raw)
+        if traversal is not None:
+            return self._follow(traversal, rendered, ctx, depth)
+        file_call = file_call_in(raw)
+        if file_call is not None:
+            return self._read_file(file_call, ctx)
+        if not is_expression(raw) and not isinstance(raw, (dict, list)):
+            return Literal(raw)
+        # A template or function call: take Checkov's evaluation when it left nothing unrendered.
+        value = clean(raw if rendered is MISSING else rendered)
+        if rendered is not MISSING and not contains_unknown(value):
+            return Literal(value)
+        if isinstance(value, (dict, list)):
+            return Literal(value)  # a structure with some unknown parts: the consumer decides
+        return value if is_unknown(value) else Unknown(f"expression {str(raw)[:120]} is not evaluated statically")
+
+    def _resolve_rendered_only(self, rendered: Any, ctx: Context, depth: int):
+        if rendered is MISSING:
+            return Literal(None)
+        if isinstance(rendered, str):
+            traversal = reference_in(rendered) or (parse_traversal(rendered.strip()) if looks_unrendered(rendered) else None)
+            if traversal is not None:
+                return self._follow(traversal, MISSING, ctx, depth)
+        return Literal(clean(rendered))
+
+    def _follow(self, traversal, rendered: Any, ctx: Context, depth: int):
+        steps = traversal.steps
+        root = traversal.root
+        if root == "var" and len(steps) == 2:
+            return self._variable(steps[1], rendered, ctx, depth)
+        if root == "local" and len(steps) == 2:
+            block = self.index.locals.get((ctx.scope, steps[1]))
+            if block is None:
+                return Unknown(f"{traversal.text} is not in the scan")
+            raw, value = block.attribute(steps[1])
+            return self.resolve(raw, value, Context.of(block), depth + 1)
+        if root == "module" and len(steps) >= 3:
+            return self._module_output(traversal, ctx, depth)
+        if root == "data" and len(steps) >= 4:
+            block = self.index.data.get((ctx.scope, steps[1], steps[2]))
+            return DataRef(steps[1], steps[3], traversal.text, block)
+        if root.startswith("aws_") and len(steps) >= 3:
+            name = steps[1] + (steps[2] if steps[2].startswith("[") else "")
+            rest = steps[3:] if steps[2].startswith("[") else steps[2:]
+            if len(rest) != 1:
+                return Unknown(f"{traversal.text} does not name a resource attribute")
+            block = self.index.resources.get(join_scope(ctx.scope, f"{root}.{name}"))
+            return Ref(root, rest[0], traversal.text, block)
+        return Unknown(f"{traversal.text} cannot be resolved statically")
+
+    def _variable(self, name: str, rendered: Any, ctx: Context, depth: int):
+        if ctx.scope:  # a module input: follow what the calling module passes in
+            parent_scope, module_name = split_scope(ctx.scope)
+            call = self.index.module_calls.get((parent_scope, module_name))
+            if call is not None:
+                raw, value = call.attribute(name)
+                if raw is not MISSING or value is not MISSING:
+                    return self.resolve(raw, value, Context.of(call), depth + 1)
+            variable = self.index.variables.get((ctx.scope, name))
+            if variable is not None and "default" in variable.conf:
+                raw, value = variable.attribute("default")
+                return self.resolve(raw, value, Context.of(variable), depth + 1)
+            return Unknown(f"variable {name} of {ctx.scope} has no value")
+        # Root module: Checkov has applied defaults, tfvars and --var-file to the rendered value.
+        value = clean(rendered) if rendered is not MISSING else MISSING
+        if value is not MISSING and value is not None and not contains_unknown(value):
+            return Literal(value)
+        return Unknown(f"variable {name} has no value")
+
+    def _module_output(self, traversal, ctx: Context, depth: int):
+        steps = traversal.steps
+        call = f"module.{steps[1]}" + (steps[2] if steps[2].startswith("[") else "")
+        rest = steps[3:] if steps[2].startswith("[") else steps[2:]
+        if len(rest) != 1:
+            return Unknown(f"{traversal.text} is not a module output")
+        output = self.index.outputs.get((join_scope(ctx.scope, call), rest[0]))
+        if output is None:
+            return Unknown(f"{traversal.text}: the module or its output is not in the scan (registry module?)")
+        raw, value = output.attribute("value")
+        return self.resolve(raw, value, Context(join_scope(ctx.scope, call), output.module_dir, output.root_dir),
+                            depth + 1)
+
+    def _read_file(self, call, ctx: Context):
+        path = call.path.replace("${path.module}", ctx.module_dir).replace("${path.root}", ctx.root_dir)
+        path = path.replace("${path.cwd}", ctx.root_dir)
+        if "${" in path:
+            return Unknown(f"{call.function}() path {call.path} is not a literal")
+        if not os.path.isabs(path):
+            path = os.path.join(ctx.root_dir, path)  # Terraform resolves relative paths from the root module
+        if not self.raw_files.inside_scan(path) or not os.path.isfile(path):
+            return Unknown(f"{call.function}() reads {call.path}, which is not a file inside the scanned tree")
+        try:
+            if os.path.getsize(path) > MAX_POLICY_BYTES:
+                return Unknown(f"{call.path} is too large to evaluate")
+            with open(path, encoding="utf-8") as handle:
+                content = handle.read()
+        except (OSError, UnicodeDecodeError) as error:
+            return Unknown(f"{call.path} cannot be read ({error.__class__.__name__})")
+        if call.function == "templatefile" and ("${" in content or "%{" in content):
+            return Unknown(f"templatefile() of {call.path} interpolates values the pack does not evaluate")
+        return Literal(content)
+
+    # -- policies ---------------------------------------------------------------------------------
+    def policy(self, raw: Any, rendered: Any, ctx: Context, depth: int = 0) -> Any:
+        """A key policy as a dict (with Unknown parts), or an Unknown."""
+        resolved = self.resolve(raw, rendered, ctx, depth)
+        if isinstance(resolved, DataRef):
+            if resolved.type == "aws_iam_policy_document" and resolved.attribute == "json" and resolved.block:
+                return self.policy_document(resolved.block, depth + 1)
+            return Unknown(f"{resolved.text} is a data source lookup")
+        if isinstance(resolved, Ref):
+            return Unknown(f"{resolved.text} is only known after apply")
+        if is_unknown(resolved):
+            return resolved
+        return parse_policy(resolved.value)
+
+    def policy_document(self, block: Block, depth: int = 0) -> Any:
+        """Render a ``data.aws_iam_policy_document`` as the JSON policy Terraform would produce."""
+        if depth > MAX_DEPTH:
+            return Unknown("policy documents nested too deeply")
+        conf = block.conf
+        if "dynamic" in conf:
+            return Unknown(f"data.{block.type}.{block.name} uses dynamic blocks")
+        statements: list[Any] = []
+        for field_name in ("source_policy_documents",):
+            for document in self._documents(block, field_name, depth):
+                if is_unknown(document):
+                    return document
+                statements = _merge_statements(statements, document.get("Statement"))
+        own = [_statement_from_block(s) for s in _blocks(conf.get("statement"))]
+        statements = _merge_statements(statements, own)
+        for document in self._documents(block, "override_policy_documents", depth):
+            if is_unknown(document):
+                return document
+            statements = _merge_statements(statements, document.get("Statement"))
+        return {"Version": "2012-10-17", "Statement": statements}
+
+    def _documents(self, block: Block, field_name: str, depth: int) -> list[Any]:
+        raw, rendered = block.attribute(field_name)
+        if rendered is MISSING:
+            return []
+        items = rendered[0] if isinstance(rendered, list) and len(rendered) == 1 and isinstance(rendered[0], list) \
+            else rendered
+        raw_items = unwrap(raw) if isinstance(unwrap(raw), list) else None
+        documents = []
+        for position, item in enumerate(items if isinstance(items, list) else [items]):
+            item_raw = raw_items[position] if raw_items and position < len(raw_items) else MISSING
+            document = self.policy(item_raw, item, Context.of(block), depth + 1)
+            documents.append(document if isinstance(document, dict) or is_unknown(document)
+                             else Unknown(f"{field_name} of data.{block.type}.{block.name} is not a policy"))
+        return documents
+
+    # -- model building ---------------------------------------------------------------------------
+    def region_of_resource(self, block: Block) -> Any:
+        raw, rendered = block.attribute("region")  # provider v6: a resource-level region argument
+        if rendered is not MISSING or raw is not MISSING:
+            return self._string_or_unknown(self.resolve(raw, rendered, Context.of(block)), "region argument")
+        return self.provider_region(block)
+
+    def provider_region(self, block: Block) -> Any:
+        provider_address = block.conf.get("__provider_address__")
+        provider = self.index.providers.get(provider_address) if isinstance(provider_address, str) else None
+        if provider is None:
+            return Unknown("no aws provider configuration in the scan")
+        raw, rendered = provider.attribute("region")
+        if raw is MISSING and rendered is MISSING:
+            return Unknown(f"provider {provider_address} sets no region (it comes from the environment)")
+        return self._string_or_unknown(self.resolve(raw, rendered, Context.of(provider)),
+                                       f"region of provider {provider_address}")
+
+    @staticmethod
+    def _string_or_unknown(resolved: Any, what: str) -> Any:
+        if isinstance(resolved, Literal) and isinstance(resolved.value, str) and resolved.value:
+            return resolved.value
+        return resolved if is_unknown(resolved) else Unknown(f"{what} is not a literal Region")
+
+    def scalar(self, block: Block, name: str, default: Any = None) -> Any:
+        """An attribute's value: a literal, the default when unset, or Unknown."""
+        raw, rendered = block.attribute(name)
+        if raw is MISSING and rendered is MISSING:
+            return default
+        resolved = self.resolve(raw, rendered, Context.of(block))
+        if isinstance(resolved, Literal):
+            return default if resolved.value is None else resolved.value
+        if isinstance(resolved, (Ref, DataRef)):
+            return Unknown(f"{resolved.text} is only known after apply")
+        return resolved
+
+
+def parse_policy(value: Any) -> Any:
+    if value is None:
+        return Unknown("the policy is null")
+    if isinstance(value, dict):
+        return clean(value)
+    if is_unknown(value):
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_POLICY_BYTES:
+            return Unknown("the policy is too large to evaluate")
+        try:
+            document = json.loads(value)
+        except ValueError:
+            return Unknown("the policy is not valid JSON") if "${" not in value \
+                else Unknown("the policy interpolates values the pack does not evaluate")
+        return clean(document) if isinstance(document, dict) else Unknown("the policy is not a JSON object")
+    return Unknown("the policy is not a JSON document")
+
+
+def _blocks(value: Any) -> list[dict]:
+    if isinstance(value, dict):
+        return [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> Any:
+    value = unwrap(value)
+    if value is None or value is MISSING:
+        return None
+    return clean(value)
+
+
+def _statement_from_block(block: dict) -> dict:
+    """One ``statement {}`` block of aws_iam_policy_document as a JSON policy statement."""
+    statement: dict[str, Any] = {"Effect": _strings(block.get("effect")) or "Allow"}
+    for field_name, key in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
+                            ("resources", "Resource"), ("not_resources", "NotResource")):
+        value = _strings(block.get(field_name))
+        if value is not None:
+            statement[key] = value
+    for field_name, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        principals = _blocks(block.get(field_name))
+        if principals:
+            statement[key] = _principal(principals)
+    conditions = _blocks(block.get("condition"))
+    if conditions:
+        condition: dict[str, Any] = {}
+        for entry in conditions:
+            test, variable = _strings(entry.get("test")), _strings(entry.get("variable"))
+            if not isinstance(test, str) or not isinstance(variable, str):
+                return {"Effect": statement["Effect"], "Sid": statement.get("Sid"),
+                        "Condition": Unknown("a condition test or variable is not resolved")}
+            condition.setdefault(test, {})[variable] = _strings(entry.get("values"))
+        statement["Condition"] = condition
+    return statement
+
+
+def _principal(principals: list[dict]) -> Any:
+    merged: dict[str, Any] = {}
+    for entry in principals:
+        kind = _strings(entry.get("type"))
+        identifiers = _strings(entry.get("identifiers"))
+        if not isinstance(kind, str):
+            return Unknown("a principal type is not resolved")
+        if kind == "*":
+            return "*"
+        values = identifiers if isinstance(identifiers, list) else [identifiers]
+        merged.setdefault(kind, []).extend(values)
+    return merged
+
+
+def _merge_statements(base: list[Any], extra: Any) -> list[Any]:
+    """Later statements replace earlier ones with the same Sid, as Terraform merges documents."""
+    extra_list = extra if isinstance(extra, list) else ([extra] if isinstance(extra, dict) else [])
+    replaced = {s.get("Sid") for s in extra_list if isinstance(s, dict) and isinstance(s.get("Sid"), str) and s.get("Sid")}
+    kept = [s for s in base if not (isinstance(s, dict) and s.get("Sid") in replaced)]
+    return kept + extra_list
+
+
+# --- the model -----------------------------------------------------------------------------------
+class TerraformModelBuilder:
+    def __init__(self, index: GraphIndex, raw_files: RawFiles) -> None:
+        self.index = index
+        self.resolver = Resolver(index, raw_files)
+        self.model = ScanModel()
+
+    def build(self) -> ScanModel:
+        for block in self.index.resources_of(KEY_TYPES):
+            self.model.keys[block.address] = self._key(block)
+        self._attach_policies_and_primaries()
+        for block in self.index.resources_of({REPLICATION_SET}):
+            self.model.replication_sets[block.address] = self._replication_set(block)
+        for block in self.index.resources.values():
+            if block.type.startswith(IM_PREFIXES):
+                self.model.im_resources[block.address] = self._im_resource(block)
+        self._topics()
+        return self.model
+
+    # keys
+    def _key(self, block: Block) -> KmsKey:
+        scalar = self.resolver.scalar
+        enabled_attribute = "is_enabled" if block.type == "aws_kms_key" else "enabled"
+        key = KmsKey(
+            name=block.address,
+            resource_type=block.type,
+            region=self.resolver.region_of_resource(block),
+            key_spec=scalar(block, "customer_master_key_spec", MISSING),
+            key_usage=scalar(block, "key_usage", "ENCRYPT_DECRYPT"),
+            origin="EXTERNAL" if block.type in ("aws_kms_external_key", "aws_kms_replica_external_key") else "AWS_KMS",
+            custom_key_store_id=scalar(block, "custom_key_store_id"),
+            xks_key_id=scalar(block, "xks_key_id"),
+            enabled=_boolean(scalar(block, enabled_attribute, True)),
+            deletion_guard=prevent_destroy(block),
+            description=scalar(block, "description"),
+            tags=_tags(block),
+        )
+        if key.key_spec is MISSING:
+            key.key_spec = scalar(block, "key_spec", "SYMMETRIC_DEFAULT")
+        return key
+
+    def _attach_policies_and_primaries(self) -> None:
+        policy_resources: dict[str, list[Block]] = {}
+        for block in self.index.resources_of({"aws_kms_key_policy"}):
+            target = self._key_behind(block, "key_id")
+            if isinstance(target, KmsKey):
+                policy_resources.setdefault(target.name, []).append(block)
+        for address, key in self.model.keys.items():
+            block = self.index.resources[address]
+            attached = policy_resources.get(address, [])
+            if len(attached) > 1:
+                key.policy = Unknown("several aws_kms_key_policy resources target this key")
+                key.policy_source = ", ".join(b.address for b in attached)
+            else:
+                source = attached[0] if attached else block
+                raw, rendered = source.attribute("policy")
+                if raw is MISSING and rendered is MISSING:
+                    key.policy, key.policy_source = None, "nowhere (no policy: the AWS default key policy)"
+                else:
+                    key.policy = self.resolver.policy(raw, rendered, Context.of(source))
+                    key.policy_source = source.address if attached else f"the policy argument of {address}"
+            if block.type in REPLICA_TYPES:
+                primary = self._key_behind(block, "primary_key_arn")
+                key.primary = primary if isinstance(primary, KmsKey) else primary if is_unknown(primary) \
+                    else Unknown("the primary key is not a key resource in the scan")
+
+    def _key_behind(self, block: Block, attribute: str) -> "KmsKey | Unknown":
+        raw, rendered = block.attribute(attribute)
+        resolved = self.resolver.resolve(raw, rendered, Context.of(block))
+        return self._key_of(resolved)[0] or (resolved if is_unknown(resolved)
+                                              else Unknown(f"{attribute} does not point at a key in the scan"))
+
+    def _key_of(self, resolved: Any) -> tuple["KmsKey | None", str | None]:
+        """The key resource a resolved reference leads to, and the alias it went through."""
+        if isinstance(resolved, Ref) and resolved.block is not None:
+            if resolved.block.type in KEY_TYPES:
+                return self.model.keys.get(resolved.block.address), None
+            if resolved.block.type == "aws_kms_alias":
+                raw, rendered = resolved.block.attribute("target_key_id")
+                target = self.resolver.resolve(raw, rendered, Context.of(resolved.block))
+                if isinstance(target, Ref) and target.block.type in KEY_TYPES:
+                    return self.model.keys.get(target.block.address), resolved.block.address
+        return None, None
+
+    # replication sets
+    def _replication_set(self, block: Block) -> ReplicationSet:
+        return ReplicationSet(
+            name=block.address,
+            resource_type=block.type,
+            entries=self._entries(block),
+            provider_region=self.resolver.provider_region(block),
+            deletion_guard=prevent_destroy(block),
+        )
+
+    def _entries(self, block: Block):
+        if isinstance(block.raw, dict) and "dynamic" in block.raw:
+            return Unknown("Region entries come from dynamic blocks")
+        entries = []
+        for attribute in ("region", "regions"):  # provider v5 and v6 block names
+            rendered = _blocks(block.conf.get(attribute))
+            raw = _blocks(block.raw.get(attribute)) if isinstance(block.raw, dict) else []
+            if raw and len(raw) != len(rendered):
+                raw = []
+            for position, entry in enumerate(rendered):
+                entry_raw = raw[position] if raw else None
+                entries.append(self._entry(block, entry, entry_raw))
+        return entries
+
+    def _entry(self, block: Block, rendered: dict, raw: dict | None) -> RegionEntry:
+        ctx = Context.of(block)
+
+        def pair(name: str) -> tuple[Any, Any]:
+            return (raw.get(name, MISSING) if raw is not None else MISSING), rendered.get(name, MISSING)
+
+        name = self.resolver._string_or_unknown(self.resolver.resolve(*pair("name"), ctx), "Region entry name")
+        raw_key, rendered_key = pair("kms_key_arn")
+        if raw_key is MISSING and rendered_key is MISSING:
+            return RegionEntry(name, None)
+        resolved = self.resolver.resolve(raw_key, rendered_key, ctx)
+        text = _expression_text(raw_key, rendered_key)
+        key_ref = self._key_ref(resolved, text)
+        if isinstance(key_ref, KeyRef) and key_ref.key is not None:
+            users = self.model.key_users.setdefault(key_ref.key.name, [])
+            if block.address not in users:
+                users.append(block.address)
+        return RegionEntry(name, key_ref)
+
+    def _key_ref(self, resolved: Any, text: str) -> "KeyRef | Unknown | None":
+        if isinstance(resolved, Literal):
+            if resolved.value in (None, "DefaultKey"):
+                return None
+            if not isinstance(resolved.value, str):
+                return Unknown(f"{text} is not a string")
+            return key_ref_from_literal(resolved.value)
+        if isinstance(resolved, DataRef):
+            naming = {("aws_kms_key", "arn"): "key_arn", ("aws_kms_key", "id"): "key_id",
+                      ("aws_kms_alias", "target_key_arn"): "key_arn", ("aws_kms_alias", "arn"): "alias_arn",
+                      ("aws_kms_alias", "name"): "alias_name", ("aws_kms_alias", "id"): "alias_name",
+                      ("aws_kms_alias", "target_key_id"): "key_id"}.get((resolved.type, resolved.attribute))
+            return KeyRef(text, naming or Unknown(f"{resolved.text} is a data source lookup"),
+                          region=Unknown(f"{resolved.text} is a data source lookup"))
+        if isinstance(resolved, Ref):
+            key, _ = self._key_of(resolved)
+            region = key.region if key else Unknown(f"{resolved.text} does not lead to a key in the scan")
+            return KeyRef(text, _naming_of(resolved), key=key, region=region)
+        return resolved  # Unknown: the value could be anything, null included
+
+    # Incident Manager resources and SNS topics
+    def _im_resource(self, block: Block) -> IncidentManagerResource:
+        config = clean(block.conf)
+        name_fields = {path: value for path in NAME_FIELDS.get(block.type, ())
+                       if (value := _dig(config, path)) is not None}
+        return IncidentManagerResource(block.address, block.type, name_fields, _tags(block), config)
+
+    def _topics(self) -> None:
+        for block in self.index.resources_of({SNS_TOPIC}):
+            self.model.topics[block.address] = SnsTopic(block.address, self.resolver.scalar(block, "kms_master_key_id"))
+        for plan in self.index.resources_of({RESPONSE_PLAN}):
+            for label, target in self.index.references.get(plan.address, []):
+                used_through = label.startswith("chat_channel") or label.endswith("sns_topic_arn")
+                topic = self.model.topics.get(target.address)
+                if used_through and topic is not None and plan.address not in topic.used_by:
+                    topic.used_by.append(plan.address)
+
+
+def key_ref_from_literal(value: str) -> KeyRef:
+    naming, region = classify_key_identifier(value)
+    return KeyRef(value, naming, region=region)
+
+
+def _naming_of(ref: Ref) -> Any:
+    if ref.type in KEY_TYPES:
+        return {"arn": "key_arn", "id": "key_id", "key_id": "key_id"}.get(
+            ref.attribute, Unknown(f"{ref.text} is not a key ARN attribute"))
+    if ref.type == "aws_kms_alias":
+        return {"target_key_arn": "key_arn", "arn": "alias_arn", "name": "alias_name", "id": "alias_name",
+                "target_key_id": "key_id"}.get(ref.attribute, Unknown(f"{ref.text} is not a key attribute"))
+    return Unknown(f"{ref.text} is not a KMS key attribute")
+
+
+def _expression_text(raw: Any, rendered: Any) -> str:
+    value = unwrap(raw) if raw is not MISSING else unwrap(rendered)
+    text = str(value)
+    if text.startswith("${") and text.endswith("}"):
+        text = text[2:-1]
+    return text[:200]
+
+
+def _dig(config: Any, path: str) -> Any:
+    value = config
+    for step in path.split("."):
+        value = unwrap(value)
+        if not isinstance(value, dict) or step not in value:
+            return None
+        value = value[step]
+    return unwrap(value)
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if isinstance(value, bool) or is_unknown(value):
+        return value
+    return Unknown(f"{value!r} is not a boolean")
+
+
+def prevent_destroy(block: Block) -> Any:
+    lifecycle = unwrap(block.conf.get("lifecycle"))
+    if not isinstance(lifecycle, dict):
+        return False
+    guard = _boolean(unwrap(lifecycle.get("prevent_destroy", False)))
+    return guard
+
+
+def _tags(block: Block) -> Any:
+    tags = unwrap(block.conf.get("tags"))
+    if tags is None:
+        return {}
+    tags = clean(tags)
+    return tags if isinstance(tags, dict) or is_unknown(tags) else Unknown("tags are not a map")

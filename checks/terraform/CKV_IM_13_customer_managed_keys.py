@@ -1,0 +1,18 @@
+"""CKV_IM_13: Every Region entry of a replication set uses a customer managed key.
+
+Rule logic: ckv_im.rules.customer_managed_keys_everywhere · docs/rules/CKV_IM_13.md · fixtures/terraform/ckv_im_13_*
+"""
+
+from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
+from ckv_im.rules import customer_managed_keys_everywhere
+from ckv_im.terraform_model import REPLICATION_SET
+
+
+class ReplicationSetCustomerManagedKeys(IncidentManagerTerraformCheck):
+    rule_id = "CKV_IM_13"
+    rule = staticmethod(customer_managed_keys_everywhere)
+    subject = "replication_sets"
+    resource_types = (REPLICATION_SET,)
+
+
+check = ReplicationSetCustomerManagedKeys()

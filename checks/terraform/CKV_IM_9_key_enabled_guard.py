@@ -1,0 +1,20 @@
+"""CKV_IM_9: An Incident Manager key is enabled and guarded against deletion.
+
+Rule logic: ckv_im.rules.key_enabled_and_guarded · docs/rules/CKV_IM_9.md · fixtures/terraform/ckv_im_9_*
+"""
+from checkov.common.models.enums import CheckCategories
+
+from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
+from ckv_im.rules import key_enabled_and_guarded
+from ckv_im.terraform_model import KEY_TYPES
+
+
+class IncidentManagerKeyEnabledAndGuarded(IncidentManagerTerraformCheck):
+    rule_id = "CKV_IM_9"
+    rule = staticmethod(key_enabled_and_guarded)
+    subject = "keys"
+    resource_types = KEY_TYPES
+    categories = (CheckCategories.BACKUP_AND_RECOVERY,)
+
+
+check = IncidentManagerKeyEnabledAndGuarded()

@@ -1,0 +1,30 @@
+"""Run Checkov's own runners in-process with the pack loaded as external checks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from checkov.runner_filter import RunnerFilter
+from checkov.terraform.runner import Runner as TerraformRunner
+
+from ckv_im.catalogue import RULES
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHECKS_DIR = REPO_ROOT / "checks"
+RULE_IDS = sorted(RULES)
+
+
+def checkov_verdicts(report) -> dict[tuple[str, str], str]:
+    verdicts = {}
+    for status, records in (("PASSED", report.passed_checks), ("FAILED", report.failed_checks)):
+        for record in records:
+            if record.check_id in RULES:
+                key = (record.check_id, record.resource)
+                assert key not in verdicts, f"{key} reported twice"
+                verdicts[key] = status
+    return verdicts
+
+
+def scan_terraform(directory: Path):
+    runner = TerraformRunner()
+    return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
+                      runner_filter=RunnerFilter(framework=["terraform"], checks=RULE_IDS))

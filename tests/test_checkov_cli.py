@@ -1,0 +1,82 @@
+"""The real ``checkov`` command, as users run it, with the pack as an external checks directory."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHECKOV = Path(sys.executable).with_name("checkov")
+
+
+def run_checkov(*arguments: str, env: dict | None = None, cwd: Path = REPO_ROOT) -> list[dict]:
+    command = [str(CHECKOV), "--skip-download", "--framework", "terraform", "-o", "json", *arguments]
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
+                               env={**os.environ, **(env or {})})
+    assert completed.returncode in (0, 1), completed.stderr[-3000:]
+    report = json.loads(completed.stdout)
+    reports = report if isinstance(report, list) else [report]
+    results = []
+    for one in reports:
+        for status in ("passed_checks", "failed_checks"):
+            results.extend(one.get("results", {}).get(status, []))
+    return results
+
+
+def by_id_and_resource(results: list[dict]) -> dict[tuple[str, str], dict]:
+    return {(r["check_id"], r["resource"]): r for r in results if r["check_id"].startswith("CKV_IM_")}
+
+
+@pytest.fixture(scope="module")
+def example_results():
+    return by_id_and_resource(run_checkov("-d", "examples/terraform", "--external-checks-dir", "checks"))
+
+
+def test_example_findings_name_what_to_change(example_results):
+    region = example_results[("CKV_IM_3", "aws_ssmincidents_replication_set.main")]
+    assert region["check_result"]["result"] == "FAILED"
+    assert any("us-west-2" in line and "aws_kms_key.incident_west" in line and "us-east-1" in line
+               for line in region["details"]), region["details"]
+    assert region["severity"] == "HIGH"
+    assert region["guideline"].endswith("docs/rules/CKV_IM_3.md")
+    assert region["file_line_range"][0] > 1
+
+    grant = example_results[("CKV_IM_7", "aws_kms_key.incident_west")]
+    assert grant["check_result"]["result"] == "FAILED"
+    assert example_results[("CKV_IM_7", "aws_kms_key.incident_east")]["check_result"]["result"] == "PASSED"
+    assert example_results[("CKV_IM_14", "aws_ssmincidents_replication_set.main")]["check_result"]["result"] == "FAILED"
+    assert example_results[("CKV_IM_12", "aws_sns_topic.incident_chat")]["check_result"]["result"] == "FAILED"
+    assert example_results[("CKV_IM_10", "aws_ssmincidents_response_plan.database_outage")]["check_result"]["result"] \
+        == "FAILED"
+    credentials = example_results[("CKV_IM_11", "aws_ssmincidents_response_plan.database_outage")]
+    assert credentials["check_result"]["result"] == "FAILED"
+    assert not any("0123456789abcdef" in line for line in credentials["details"]), "the secret must not be logged"
+
+
+def test_check_by_severity_runs_only_high_rules():
+    results = by_id_and_resource(run_checkov("-d", "examples/terraform", "--external-checks-dir", "checks",
+                                             "--check", "HIGH"))
+    severities = {r["severity"] for r in results.values()}
+    assert severities == {"HIGH"}
+    assert ("CKV_IM_3", "aws_ssmincidents_replication_set.main") in results
+    assert ("CKV_IM_14", "aws_ssmincidents_replication_set.main") not in results
+
+
+def test_pack_works_from_an_installed_library(tmp_path):
+    """After ``pip install .`` the check files import the installed ckv_im, not the one beside them."""
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), str(REPO_ROOT)], check=True, capture_output=True, timeout=600)
+    assert (site / "ckv_im" / "rules.py").is_file()
+    checks_only = tmp_path / "checks"
+    shutil.copytree(REPO_ROOT / "checks" / "terraform", checks_only / "terraform")
+    (checks_only / "__init__.py").touch()
+    results = by_id_and_resource(run_checkov("-d", str(REPO_ROOT / "examples" / "terraform"),
+                                             "--external-checks-dir", str(checks_only),
+                                             env={"PYTHONPATH": str(site)}, cwd=tmp_path))
+    assert results[("CKV_IM_3", "aws_ssmincidents_replication_set.main")]["check_result"]["result"] == "FAILED"
