@@ -28,3 +28,11 @@ def scan_terraform(directory: Path):
     runner = TerraformRunner()
     return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
                       runner_filter=RunnerFilter(framework=["terraform"], checks=RULE_IDS))
+
+
+def scan_terraform_json(directory: Path):
+    from checkov.terraform_json.runner import TerraformJsonRunner
+
+    runner = TerraformJsonRunner()
+    return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
+                      runner_filter=RunnerFilter(framework=["terraform_json"], checks=RULE_IDS))

@@ -28,7 +28,10 @@ _MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of 
 
 
 def model_for(graph: Any, conf: dict, entity_path: str) -> ScanModel:
-    if graph is None:
+    # Checkov's terraform_json runner passes no graph, and does not reset the
+    # registry's graph either: a graph left there by the Terraform runner of the
+    # same process is not this resource's. Its confs carry no __address__.
+    if graph is None or "__address__" not in conf:
         return _single_resource_model(conf, entity_path)
     cached = _MODELS.get(id(graph))
     if cached is not None and cached[0] is graph:

@@ -212,6 +212,8 @@ def no_wildcard_principal(key: KmsKey, model: ScanModel) -> Result:
 
 
 def _with_policy_source(key: KmsKey, result: Result) -> Result:
+    if key.policy is None:  # the details already say there is no key policy
+        return Result(result.status, tuple(f"{key.name}: {line}" for line in result.details))
     return Result(result.status, (f"{key.name}: key policy from {key.policy_source}",) + result.details)
 
 

@@ -449,7 +449,7 @@ class TerraformModelBuilder:
                 source = attached[0] if attached else block
                 raw, rendered = source.attribute("policy")
                 if raw is MISSING and rendered is MISSING:
-                    key.policy, key.policy_source = None, "nowhere (no policy: the AWS default key policy)"
+                    key.policy, key.policy_source = None, "no key policy (the AWS default key policy)"
                 else:
                     key.policy = self.resolver.policy(raw, rendered, Context.of(source))
                     key.policy_source = source.address if attached else f"the policy argument of {address}"

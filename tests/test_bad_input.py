@@ -1,0 +1,217 @@
+"""Bad input never makes a check raise, and never turns into a guessed PASSED.
+
+Checkov logs an exception raised inside a check and drops that result: a false
+negative nobody sees. The checks catch everything as a last resort, so these
+tests call the model builders and rule functions without that safety net, and
+also assert that the net (checkov_terraform.INTERNAL_ERRORS) was never used.
+"""
+from __future__ import annotations
+
+import json
+import random
+import textwrap
+
+import pytest
+
+from checkov_scan import checkov_verdicts, scan_terraform
+from ckv_im import checkov_terraform, rules
+from ckv_im.checkov_terraform import _single_resource_model, _subject
+
+PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+GOOD_POLICY = json.dumps({"Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+    "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
+    "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com",
+                                                    "ssm-contacts.*.amazonaws.com"]}}}]})
+
+ALL_RULES = {
+    "keys": [rules.symmetric_encryption_key, rules.no_imported_material_or_custom_store,
+             rules.required_key_policy_statement, rules.no_wildcard_principal, rules.key_enabled_and_guarded,
+             rules.no_personal_data_in_names],
+    "replication_sets": [rules.key_region_matches_entry, rules.all_or_no_customer_managed_keys,
+                         rules.provider_region_is_replicated, rules.replication_set_deletion_guard,
+                         rules.customer_managed_keys_everywhere, rules.keys_named_by_arn],
+    "im_resources": [rules.no_personal_data_in_names, rules.no_credentials_in_urls],
+    "topics": [rules.response_plan_topic_encrypted],
+}
+
+
+def scan_source(tmp_path, source: str, extra_files: dict[str, str] | None = None):
+    root = tmp_path / "scan"
+    root.mkdir()
+    (root / "main.tf").write_text(PROVIDER + textwrap.dedent(source))
+    for name, content in (extra_files or {}).items():
+        (root / name).write_text(content)
+    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    verdicts = checkov_verdicts(scan_terraform(root))
+    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    return verdicts
+
+
+def key_with_policy(policy_expression: str, name: str = "k") -> str:
+    return f'''
+resource "aws_kms_key" "{name}" {{
+  policy = {policy_expression}
+}}
+
+resource "aws_ssmincidents_replication_set" "rs" {{
+  region {{
+    name        = "us-east-1"
+    kms_key_arn = aws_kms_key.{name}.arn
+  }}
+}}
+'''
+
+
+@pytest.mark.parametrize("policy_expression", [
+    '"{not json"',                                  # malformed JSON string
+    "42",                                           # not a string
+    'jsonencode({ Statement = "nonsense" })',       # wrong shape
+    'jsonencode({ Statement = [{ Effect = "Allow", Action = 7, Condition = ["x"] }] })',
+    "var.undefined_policy",                         # a variable that does not exist
+    "local.missing",                                # a local that does not exist
+    "module.nowhere.policy",                        # a module that does not exist
+    'file("${path.module}/missing.json")',          # a file that does not exist
+    'templatefile("${path.module}/policy.tpl", { account = var.account })',
+    "data.aws_kms_key.other.policy",                # a data source lookup
+])
+def test_unresolvable_or_malformed_policy_is_never_passed(tmp_path, policy_expression):
+    verdicts = scan_source(tmp_path, key_with_policy(policy_expression),
+                           {"policy.tpl": '{"Statement": [{"Principal": "${account}"}]}'})
+    assert verdicts.get(("CKV_IM_7", "aws_kms_key.k")) != "PASSED"
+    assert ("CKV_IM_3", "aws_ssmincidents_replication_set.rs") in verdicts  # the scan went on
+
+
+def test_policy_file_outside_the_scanned_tree_is_not_read(tmp_path):
+    (tmp_path / "outside.json").write_text(GOOD_POLICY)
+    verdicts = scan_source(tmp_path, key_with_policy('file("../outside.json")'), {"inside.json": GOOD_POLICY})
+    assert ("CKV_IM_7", "aws_kms_key.k") not in verdicts  # UNKNOWN: not read, not guessed
+
+
+def test_policy_file_inside_the_scanned_tree_is_read(tmp_path):
+    verdicts = scan_source(tmp_path, key_with_policy('file("${path.module}/inside.json")'), {"inside.json": GOOD_POLICY})
+    assert verdicts[("CKV_IM_7", "aws_kms_key.k")] == "PASSED"
+
+
+def test_empty_blocks_wrong_types_and_unresolved_references(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+resource "aws_kms_key" "k" {
+  description = true
+  tags        = ["not", "a", "map"]
+  is_enabled  = "maybe"
+
+  lifecycle {
+  }
+}
+
+resource "aws_ssmincidents_replication_set" "rs" {
+  region {
+  }
+  region {
+    name        = 42
+    kms_key_arn = 42
+  }
+  region {
+    name        = "us-west-2"
+    kms_key_arn = aws_kms_key.missing.arn
+  }
+  region {
+    name        = "eu-west-1"
+    kms_key_arn = module.absent.key_arn
+  }
+  tags = var.undefined_tags
+}
+
+resource "aws_ssmincidents_response_plan" "p" {
+  name         = var.undefined_name
+  chat_channel = [aws_sns_topic.missing.arn]
+  incident_template {
+  }
+}
+
+resource "aws_sns_topic" "t" {
+  kms_master_key_id = var.undefined_key
+}
+''')
+    rset = "aws_ssmincidents_replication_set.rs"
+    assert verdicts.get(("CKV_IM_3", rset)) != "PASSED"
+    assert verdicts.get(("CKV_IM_14", rset)) != "PASSED"
+    assert verdicts[("CKV_IM_6", rset)] == "FAILED"
+
+
+def test_dynamic_region_blocks_are_unknown(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+variable "regions" {
+  type    = map(string)
+  default = {}
+}
+
+resource "aws_ssmincidents_replication_set" "rs" {
+  dynamic "region" {
+    for_each = var.regions
+    content {
+      name        = region.key
+      kms_key_arn = region.value
+    }
+  }
+}
+''')
+    for rule_id in ("CKV_IM_3", "CKV_IM_4", "CKV_IM_13", "CKV_IM_14"):
+        assert verdicts.get((rule_id, "aws_ssmincidents_replication_set.rs")) != "PASSED"
+
+
+def test_huge_strings(tmp_path):
+    huge = "x" * 300_000
+    verdicts = scan_source(tmp_path, f'''
+resource "aws_ssmincidents_response_plan" "p" {{
+  name         = "p"
+  display_name = "{huge} ops@example.com"
+
+  incident_template {{
+    title  = "t"
+    impact = 3
+  }}
+}}
+''')
+    assert verdicts[("CKV_IM_10", "aws_ssmincidents_response_plan.p")] == "FAILED"
+
+
+# --- random configurations through the model builder and every rule, without the safety net ------
+SCALARS = [None, True, 0, -1, 3.5, "", "x", "us-east-1", "${var.x}", "${aws_kms_key.k.arn}", "alias/a",
+           "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "${", "}",
+           "${jsonencode({})}", '${file("/etc/passwd")}', '${file("${path.module}/../x")}', "a@b.co", "+4420794609 58",
+           "https://u:p@h/x?token=1", "{", GOOD_POLICY, "[]", "DefaultKey", "var.x", "module.m.o"]
+
+
+def random_value(rng: random.Random, depth: int = 0):
+    kind = rng.random()
+    if depth > 4 or kind < 0.5:
+        return rng.choice(SCALARS)
+    if kind < 0.75:
+        return [random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    keys = ["name", "kms_key_arn", "region", "regions", "policy", "Statement", "Effect", "Action", "Principal",
+            "Condition", "StringLike", "kms:ViaService", "prevent_destroy", "tags", "title", "__address__", "dynamic"]
+    return {rng.choice(keys): random_value(rng, depth + 1) for _ in range(rng.randint(0, 4))}
+
+
+RESOURCE_TYPES = ["aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_ssmincidents_replication_set",
+                  "aws_ssmincidents_response_plan", "aws_ssmcontacts_contact", "aws_sns_topic"]
+ATTRIBUTES = ["policy", "region", "regions", "kms_key_arn", "name", "tags", "lifecycle", "is_enabled", "enabled",
+              "customer_master_key_spec", "key_usage", "primary_key_arn", "description", "display_name",
+              "incident_template", "kms_master_key_id", "custom_key_store_id", "dynamic"]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_random_configurations_never_raise(seed):
+    rng = random.Random(seed)
+    resource_type = rng.choice(RESOURCE_TYPES)
+    conf = {name: [random_value(rng)] for name in rng.sample(ATTRIBUTES, rng.randint(0, len(ATTRIBUTES)))}
+    if rng.random() < 0.5:
+        conf = {name: random_value(rng) for name in conf}  # unwrapped values too
+    model = _single_resource_model(conf, f"/cdk.tf.json:{resource_type}:r")
+    for kind, functions in ALL_RULES.items():
+        subject = _subject(model, kind, f"{resource_type}.r")
+        for function in functions:
+            if subject is not None:
+                result = function(subject, model)
+                assert result.status.value in ("PASSED", "FAILED", "UNKNOWN")
