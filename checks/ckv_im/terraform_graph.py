@@ -236,7 +236,7 @@ class RawFiles:
 
     def __init__(self, scan_root: str | None) -> None:
         self._root = os.path.realpath(scan_root) if scan_root else None
-        self._parsed: dict[str, dict | None] = {}
+        self._parsed: dict[str, dict] = {}
 
     def inside_scan(self, path: str) -> bool:
         if not self._root or not path:
@@ -244,9 +244,10 @@ class RawFiles:
         real = os.path.realpath(path)
         return real == self._root or real.startswith(self._root + os.sep)
 
-    def parse(self, path: str) -> dict | None:
+    def parse(self, path: str) -> dict:
+        """The file's blocks by (kind, type, name), each a list of bodies; parsed and indexed once."""
         if path not in self._parsed:
-            self._parsed[path] = self._load(path)
+            self._parsed[path] = _index_blocks(self._load(path))
         return self._parsed[path]
 
     def _load(self, path: str) -> dict | None:
@@ -265,24 +266,33 @@ class RawFiles:
         return parsed if isinstance(parsed, dict) else None
 
     def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
-        parsed = self.parse(path)
-        if not parsed:
-            return None
-        candidates = []
-        for entry in parsed.get(kind) or []:
-            if not isinstance(entry, dict):
-                continue
-            container = entry.get(type_) if type_ else entry
-            if isinstance(container, dict) and isinstance(container.get(name), dict):
-                candidates.append(container[name])
+        candidates = self.parse(path).get((kind, type_, name), [])
         if len(candidates) > 1:  # several provider "aws" blocks: the one on the same line
             line = conf.get("__start_line__")
-            candidates = [c for c in candidates if c.get("__start_line__") == line] or candidates[:0]
+            candidates = [c for c in candidates if c.get("__start_line__") == line]
         return candidates[0] if len(candidates) == 1 else None
 
     def local(self, path: str, name: str) -> dict | None:
-        parsed = self.parse(path)
-        for entry in (parsed or {}).get("locals") or []:
-            if isinstance(entry, dict) and name in entry:
-                return {name: entry[name]}
-        return None
+        candidates = self.parse(path).get(("locals", "", name), [])
+        return {name: candidates[0]} if len(candidates) == 1 else None
+
+
+def _index_blocks(parsed: dict | None) -> dict[tuple[str, str, str], list]:
+    index: dict[tuple[str, str, str], list] = {}
+    for kind, entries in (parsed or {}).items():
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            if kind == "locals":
+                for name, value in entry.items():
+                    index.setdefault((kind, "", name), []).append(value)
+            elif kind in ("resource", "data"):
+                for type_, bodies in entry.items():
+                    for name, body in (bodies or {}).items() if isinstance(bodies, dict) else []:
+                        if isinstance(body, dict):
+                            index.setdefault((kind, type_, name), []).append(body)
+            else:
+                for name, body in entry.items():
+                    if isinstance(body, dict):
+                        index.setdefault((kind, "", name), []).append(body)
+    return index
