@@ -391,7 +391,8 @@ def _principal_is_wildcard(principal: Any) -> _Truth:
     if isinstance(principal, dict):
         return _any(_any(_principal_is_wildcard(item) for item in _as_list(value)) for value in principal.values())
     if is_unknown(principal):
-        return _Truth.MAYBE
+        # "arn:aws:iam::${var.account}:root" is unresolved, but its literal text rules out "*"
+        return _Truth.MAYBE if getattr(principal, "could_be_wildcard", True) else _Truth.NO
     return _truth(principal == "*")
 
 

@@ -5,6 +5,7 @@ Semantics: RULES.md, "Matching IAM policy elements".
 from __future__ import annotations
 
 import copy
+import random
 import time
 
 import pytest
@@ -17,7 +18,7 @@ from ckv_im.iam_policy import (
     required_grants_result,
     wildcard_principal_result,
 )
-from ckv_im.model import STACK_REGION, Result, Status, Unknown
+from ckv_im.model import STACK_REGION, Result, Status, Unknown, UnknownTemplate
 
 REGION = "us-east-1"
 ACCOUNT_ROOT = {"AWS": "arn:aws:iam::111122223333:root"}
@@ -708,3 +709,86 @@ def test_names_incident_manager(doc, expected):
 def test_public_constants():
     assert INCIDENT_MANAGER_SERVICES == ("ssm-incidents", "ssm-contacts")
     assert REQUIRED_ACTIONS == ("kms:CreateGrant", "kms:DescribeKey")
+
+
+# Three-valued soundness: resolving an Unknown never flips a PASSED or FAILED ------------------------
+class _Hole:
+    """A place in a generated policy that is Unknown in one copy and a random concrete value in others."""
+
+    def __init__(self, make):
+        self.make = make
+
+
+def _random_policy(rnd):
+    def maybe(make, p=0.15):
+        return _Hole(make) if rnd.random() < p else make()
+
+    def values():
+        return [maybe(lambda: rnd.choice(SEED_VALUES + PINNED_VALUES + ["ssm-*", "", "*.eu-west-1.amazonaws.com",
+                                                                         "ssm-incidents.amazonaws.com"]))
+                for _ in range(rnd.randint(1, 3))]
+
+    def condition():
+        operators = ["StringLike", "StringEquals", "StringNotEquals", "StringNotLike", "ForAnyValue:StringLike"]
+        block = {"kms:ViaService": values()}
+        if rnd.random() < 0.3:
+            block[rnd.choice(["kms:CallerAccount", "aws:SourceAccount"])] = [maybe(lambda: rnd.choice(["1", "1*"]))]
+        return {rnd.choice(operators): block}
+
+    def statement():
+        result = {"Effect": maybe(lambda: rnd.choice(["Allow", "Deny"]), 0.05),
+                  rnd.choice(["Action", "NotAction"]): [maybe(lambda: rnd.choice(["kms:*", "kms:CreateGrant",
+                                                                                  "kms:Describe*", "kms:Decrypt"]))]}
+        if rnd.random() < 0.9:
+            result["Principal"] = maybe(lambda: rnd.choice(["*", {"AWS": "*"}, ACCOUNT_ROOT]), 0.1)
+        if rnd.random() < 0.85:
+            result["Condition"] = maybe(condition, 0.05)
+        return result
+
+    good = [allow()] if rnd.random() < 0.6 else []
+    return {"Statement": good + [maybe(statement, 0.05) for _ in range(rnd.randint(1, 3))]}
+
+
+def _resolve(template, fill):
+    if isinstance(template, _Hole):
+        return _resolve(template.make(), fill) if fill else Unknown("hole")
+    if isinstance(template, dict):
+        return {key: _resolve(value, fill) for key, value in template.items()}
+    if isinstance(template, list):
+        return [_resolve(value, fill) for value in template]
+    return template
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("rule", [required_grants_result, wildcard_principal_result])
+def test_resolving_unknowns_never_changes_a_decided_verdict(rule, seed):
+    rnd = random.Random(seed)
+    decided = 0
+    for _ in range(300):
+        template = _random_policy(rnd)
+        region_unknown = rnd.random() < 0.3
+        verdict = rule(_resolve(template, fill=False), Unknown("var.region") if region_unknown else REGION).status
+        if verdict is Status.UNKNOWN:
+            continue
+        decided += 1
+        for _ in range(3):
+            region = rnd.choice([REGION, "eu-west-1"]) if region_unknown else REGION
+            assert rule(_resolve(template, fill=True), region).status is verdict
+    assert decided > 100
+
+
+# --- unresolved principals that are templates -------------------------------------------------------
+
+
+@pytest.mark.parametrize("principal, expected", [
+    ({"AWS": UnknownTemplate("arn:aws:iam::${data.aws_caller_identity.current.account_id}:root")}, Status.PASSED),
+    ({"AWS": UnknownTemplate("var.principal")}, Status.UNKNOWN),
+    ({"AWS": UnknownTemplate("${var.principal}")}, Status.UNKNOWN),
+    ({"AWS": UnknownTemplate("*${var.suffix}")}, Status.UNKNOWN),
+])
+def test_template_principal_with_literal_text_is_not_a_wildcard(principal, expected):
+    policy = {"Statement": [{
+        "Effect": "Allow", "Principal": principal, "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
+        "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}},
+    }]}
+    assert wildcard_principal_result(policy, "us-east-1").status is expected
