@@ -1,0 +1,32 @@
+"""Fixtures stay real: formatted Terraform, valid JSON, and every fixture directory in the manifest."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from manifest import FIXTURES_DIR, load_manifest
+
+TERRAFORM = shutil.which("terraform")
+FIXTURE_DIRS = sorted(p.parent.relative_to(FIXTURES_DIR).as_posix()
+                      for p in FIXTURES_DIR.glob("terraform*/*/*") if p.is_file() and p.parent.parent.parent == FIXTURES_DIR)
+
+
+def test_every_fixture_directory_has_expectations_and_every_expectation_a_directory():
+    manifest = load_manifest()
+    assert sorted(manifest) == sorted(set(FIXTURE_DIRS))
+
+
+@pytest.mark.skipif(TERRAFORM is None, reason="needs the terraform binary for `terraform fmt`")
+@pytest.mark.parametrize("tree", ["fixtures", "examples"])
+def test_terraform_files_are_formatted(tree):
+    completed = subprocess.run([TERRAFORM, "fmt", "-check", "-recursive", "-diff", tree],
+                               cwd=FIXTURES_DIR.parent, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES_DIR.rglob("*.json")), ids=lambda p: p.name)
+def test_json_fixtures_parse(path):
+    assert isinstance(json.loads(path.read_text()), dict)
