@@ -80,3 +80,17 @@ def test_pack_works_from_an_installed_library(tmp_path):
                                              "--external-checks-dir", str(checks_only),
                                              env={"PYTHONPATH": str(site)}, cwd=tmp_path))
     assert results[("CKV_IM_3", "aws_ssmincidents_replication_set.main")]["check_result"]["result"] == "FAILED"
+
+
+def test_var_file_resolves_a_provider_region(tmp_path):
+    """region_provider_unresolved leaves CKV_IM_3 UNKNOWN; a --var-file gives Checkov the value."""
+    fixture = REPO_ROOT / "fixtures" / "terraform" / "region_provider_unresolved"
+    key = ("CKV_IM_3", "aws_ssmincidents_replication_set.main")
+    without = by_id_and_resource(run_checkov("-d", str(fixture), "--external-checks-dir", "checks"))
+    assert key not in without
+    for region, verdict in (("us-west-2", "PASSED"), ("eu-west-1", "FAILED")):
+        var_file = tmp_path / f"{region}.tfvars"
+        var_file.write_text(f'secondary_region = "{region}"\n')
+        with_file = by_id_and_resource(run_checkov("-d", str(fixture), "--external-checks-dir", "checks",
+                                                   "--var-file", str(var_file)))
+        assert with_file[key]["check_result"]["result"] == verdict
