@@ -94,3 +94,13 @@ def test_var_file_resolves_a_provider_region(tmp_path):
         with_file = by_id_and_resource(run_checkov("-d", str(fixture), "--external-checks-dir", "checks",
                                                    "--var-file", str(var_file)))
         assert with_file[key]["check_result"]["result"] == verdict
+
+
+def test_details_name_the_line_of_the_region_entry():
+    fixture = REPO_ROOT / "fixtures" / "terraform" / "region_key_in_wrong_region"
+    result = by_id_and_resource(run_checkov("-d", str(fixture), "--external-checks-dir", "checks",
+                                            "--check", "CKV_IM_3"))[("CKV_IM_3", "aws_ssmincidents_replication_set.main")]
+    lines = (fixture / "main.tf").read_text().splitlines()
+    detail = result["details"][0]
+    line = int(detail.split("(line ")[1].split(")")[0])
+    assert lines[line - 1].strip() == "region {" and 'name        = "us-west-2"' in lines[line]

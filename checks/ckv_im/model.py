@@ -149,6 +149,7 @@ class KeyRef:
 class RegionEntry:
     name: Region                                # Region name of the entry
     key: "KeyRef | None | Unknown"              # None: the AWS owned key; Unknown: may or may not be set
+    line: "int | None" = None                   # where the entry is written, for details lines
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ckv_im.model import (
     IncidentManagerResource,
     KeyRef,
     KmsKey,
+    RegionEntry,
     ReplicationSet,
     Result,
     ScanModel,
@@ -107,20 +108,20 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
         if key is None:
             continue  # the AWS owned key lives in every Region
         if is_unknown(key):
-            unknowns.append(f"Region entry {_region_text(entry.name)}: its key is not resolved ({key.reason})")
+            unknowns.append(f"Region entry {_entry_label(entry)}: its key is not resolved ({key.reason})")
             continue
         if key.region is STACK_REGION and entry.name is not STACK_REGION:
             stack_key_entries.append((entry.name, key.text))
             continue
         if key.region is STACK_REGION or entry.name is STACK_REGION:
             if key.region is not entry.name:
-                unknowns.append(f"Region entry {_region_text(entry.name)} uses {key.text} in {_region_text(key.region)}:"
+                unknowns.append(f"Region entry {_entry_label(entry)} uses {key.text} in {_region_text(key.region)}:"
                                 " the match depends on the stack Region")
             continue
         if is_unknown(key.region) or is_unknown(entry.name):
-            unknowns.append(f"Region entry {_region_text(entry.name)} uses {key.text} in {_region_text(key.region)}")
+            unknowns.append(f"Region entry {_entry_label(entry)} uses {key.text} in {_region_text(key.region)}")
         elif key.region != entry.name:
-            problems.append(f"Region entry {entry.name} uses {key.text}, a key in {key.region}: "
+            problems.append(f"Region entry {_entry_label(entry)} uses {key.text}, a key in {key.region}: "
                             f"use a key in {entry.name}")
     _judge_stack_region_keys(rset, stack_key_entries, problems, unknowns)
     return _combine(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
@@ -161,7 +162,13 @@ def all_or_no_customer_managed_keys(rset: ReplicationSet, model: ScanModel) -> R
 
 
 def _names(entries) -> str:
-    return ", ".join(_region_text(e.name) for e in entries)
+    return ", ".join(_entry_label(e) for e in entries)
+
+
+def _entry_label(entry: RegionEntry) -> str:
+    """``us-west-2 (line 72)``: the entry's Region and, where the adapter knows it, its line."""
+    label = _region_text(entry.name)
+    return f"{label} (line {entry.line})" if entry.line else label
 
 
 # CKV_IM_5 ---------------------------------------------------------------------------------------
@@ -313,11 +320,11 @@ def keys_named_by_arn(rset: ReplicationSet, model: ScanModel) -> Result:
         if key is None:
             continue
         if is_unknown(key):
-            unknowns.append(f"Region entry {_region_text(entry.name)}: key not resolved ({key.reason})")
+            unknowns.append(f"Region entry {_entry_label(entry)}: key not resolved ({key.reason})")
         elif is_unknown(key.naming):
-            unknowns.append(f"Region entry {_region_text(entry.name)}: cannot tell how {key.text} names the key "
+            unknowns.append(f"Region entry {_entry_label(entry)}: cannot tell how {key.text} names the key "
                             f"({key.naming.reason})")
         elif key.naming in _NAMING_PROBLEMS:
-            problems.append(f"Region entry {_region_text(entry.name)} names its key by {_NAMING_PROBLEMS[key.naming]} "
+            problems.append(f"Region entry {_entry_label(entry)} names its key by {_NAMING_PROBLEMS[key.naming]} "
                             f"({key.text}): use the key ARN")
     return _combine(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")

@@ -237,6 +237,7 @@ class RawFiles:
     def __init__(self, scan_root: str | None) -> None:
         self._root = os.path.realpath(scan_root) if scan_root else None
         self._parsed: dict[str, dict] = {}
+        self._lines: dict[str, list[str]] = {}
 
     def inside_scan(self, path: str) -> bool:
         if not self._root or not path:
@@ -264,6 +265,15 @@ class RawFiles:
             LOGGER.debug("ckv_im: raw HCL parse failed for %s", path, exc_info=True)
             return None
         return parsed if isinstance(parsed, dict) else None
+
+    def lines(self, path: str) -> list[str]:
+        """The file's text lines (inside the scanned tree only), read once."""
+        if path not in self._lines:
+            self._lines[path] = []
+            if path.endswith(".tf") and self.inside_scan(path) and os.path.getsize(path) <= self.MAX_BYTES:
+                with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                    self._lines[path] = handle.read().splitlines()
+        return self._lines[path]
 
     def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
         candidates = self.parse(path).get((kind, type_, name), [])

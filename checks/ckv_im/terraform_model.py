@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -495,10 +496,21 @@ class TerraformModelBuilder:
             raw = _blocks(block.raw.get(attribute)) if isinstance(block.raw, dict) else []
             if raw and len(raw) != len(rendered):
                 raw = []
+            lines = self._block_lines(block, attribute)
             for position, entry in enumerate(rendered):
                 entry_raw = raw[position] if raw else None
                 entries.append(self._entry(block, entry, entry_raw))
+                entries[-1].line = lines[position] if len(lines) == len(rendered) else None
         return entries
+
+    def _block_lines(self, block: Block, name: str) -> list[int]:
+        """Line numbers of the nested ``name {`` blocks inside a resource block, in order."""
+        start, end = block.conf.get("__start_line__"), block.conf.get("__end_line__")
+        if not isinstance(start, int) or not isinstance(end, int):
+            return []
+        opening = re.compile(rf"\s*{name}\s*{{")
+        lines = self.resolver.raw_files.lines(block.file_path)
+        return [number for number in range(start, min(end, len(lines)) + 1) if opening.match(lines[number - 1])]
 
     def _entry(self, block: Block, rendered: dict, raw: dict | None) -> RegionEntry:
         ctx = Context.of(block)
