@@ -182,8 +182,8 @@ def _add(index: GraphIndex, block: Block) -> None:
         index.locals[(block.scope, block.name)] = block
     elif block.kind == "variable":
         index.variables[(block.scope, block.name)] = block
-    elif block.kind == "module":
-        index.module_calls[(block.scope, block.name)] = block
+    elif block.kind == "module":  # for_each / count instances share one call: key by the bare name
+        index.module_calls[(block.scope, block.name.split("[")[0])] = block
     elif block.kind == "provider":
         index.providers[block.address] = block
 

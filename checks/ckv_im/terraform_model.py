@@ -284,11 +284,38 @@ class Resolver:
             return self._string_or_unknown(self.resolve(raw, rendered, Context.of(block)), "region argument")
         return self.provider_region(block)
 
+    def provider_address(self, block: Block) -> str | None:
+        """The root-module provider a resource uses, following ``providers`` maps of module calls.
+
+        Checkov's own ``__provider_address__`` loses the chain for nested modules,
+        so the chain is followed here from the raw HCL.
+        """
+        raw, rendered = block.attribute("provider")
+        name = _provider_name(raw if raw is not MISSING else rendered) or "aws"
+        scope = block.scope
+        for _ in range(64):
+            if not scope:
+                return "aws.default" if name == "aws" else name
+            parent, module_name = split_scope(scope)
+            call = self.index.module_calls.get((parent, module_name))
+            if call is None:
+                return None
+            raw_map, rendered_map = call.attribute("providers")
+            mapping = unwrap(raw_map if raw_map is not MISSING else rendered_map)
+            if isinstance(mapping, dict):
+                name = _provider_name(mapping.get(name)) if name in mapping else (None if "." in name else name)
+            elif "." in name:
+                return None  # an aliased provider must be passed explicitly
+            if name is None:
+                return None
+            scope = parent
+        return None
+
     def provider_region(self, block: Block) -> Any:
-        provider_address = block.conf.get("__provider_address__")
-        provider = self.index.providers.get(provider_address) if isinstance(provider_address, str) else None
+        provider_address = self.provider_address(block)
+        provider = self.index.providers.get(provider_address) if provider_address else None
         if provider is None:
-            return Unknown("no aws provider configuration in the scan")
+            return Unknown("no aws provider configuration in the scan for this resource")
         raw, rendered = provider.attribute("region")
         if raw is MISSING and rendered is MISSING:
             return Unknown(f"provider {provider_address} sets no region (it comes from the environment)")
@@ -567,6 +594,17 @@ class TerraformModelBuilder:
                 topic = self.model.topics.get(target.address)
                 if used_through and topic is not None and plan.address not in topic.used_by:
                     topic.used_by.append(plan.address)
+
+
+def _provider_name(value: Any) -> str | None:
+    """``aws.west`` from ``${aws.west}`` (raw HCL) or ``aws.west`` (rendered)."""
+    value = unwrap(value)
+    if not isinstance(value, str):
+        return None
+    traversal = reference_in(value) or parse_traversal(value.strip())
+    if traversal is None or len(traversal.steps) > 2 or traversal.root != "aws":
+        return None
+    return traversal.text
 
 
 def key_ref_from_literal(value: str) -> KeyRef:
