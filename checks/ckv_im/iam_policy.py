@@ -500,14 +500,18 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
     return [], undecided
 
 
+def _unreadable(policy: Any) -> Result:
+    if is_unknown(policy):
+        return Result.unknown(f"the key policy is not resolved ({policy.reason})")
+    return Result.unknown(f"the key policy is not a JSON object (got {type(policy).__name__})")
+
+
 def required_grants_result(policy: Any, key_region: Any) -> Result:
     """CKV_IM_7: both Incident Manager services may call kms:CreateGrant and kms:DescribeKey, and no Deny stops them."""
     if policy is None:
         return Result.failed("no key policy: the AWS default key policy has no Incident Manager statement")
-    if is_unknown(policy):
-        return Result.unknown(f"the key policy is not resolved ({policy.reason})")
     if not isinstance(policy, dict):
-        return Result.unknown(f"the key policy is not a JSON object (got {type(policy).__name__})")
+        return _unreadable(policy)
     statements = _statements(policy)
     problems, undecided = [], []
     for service in INCIDENT_MANAGER_SERVICES:
@@ -515,12 +519,8 @@ def required_grants_result(policy: Any, key_region: Any) -> Result:
             pair_problems, pair_undecided = _pair_findings(statements, service, action, key_region)
             problems += pair_problems
             undecided += pair_undecided
-    if problems:
-        return Result.failed(*problems)
-    if undecided:
-        return Result.unknown(*undecided)
-    return Result.passed("ssm-incidents and ssm-contacts can call kms:CreateGrant and kms:DescribeKey "
-                         "via kms:ViaService and no Deny statement stops them")
+    return Result.judge(problems, undecided, "ssm-incidents and ssm-contacts can call kms:CreateGrant and "
+                        "kms:DescribeKey via kms:ViaService and no Deny statement stops them")
 
 
 # CKV_IM_8 -----------------------------------------------------------------------------------------
@@ -528,10 +528,8 @@ def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
     """CKV_IM_8: no Incident Manager grant statement names principal "*" without pinning the caller."""
     if policy is None:
         return Result.passed("no key policy: the AWS default key policy names no wildcard principal")
-    if is_unknown(policy):
-        return Result.unknown(f"the key policy is not resolved ({policy.reason})")
     if not isinstance(policy, dict):
-        return Result.unknown(f"the key policy is not a JSON object (got {type(policy).__name__})")
+        return _unreadable(policy)
     region = _known_region(key_region)
     problems, undecided = [], []
     for index, statement in enumerate(_statements(policy)):
@@ -544,11 +542,8 @@ def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
         elif truth is _Truth.MAYBE:
             undecided.append(f"{label}: whether it grants Incident Manager key access to a wildcard principal "
                              f"is not known ({_why_undecided(statement, key_region)})")
-    if problems:
-        return Result.failed(*problems)
-    if undecided:
-        return Result.unknown(*undecided)
-    return Result.passed("no Incident Manager grant statement names a wildcard principal without a caller pin")
+    return Result.judge(problems, undecided,
+                        "no Incident Manager grant statement names a wildcard principal without a caller pin")
 
 
 # Incident Manager key (RULES.md "Terms", (b)) -----------------------------------------------------

@@ -100,6 +100,15 @@ class Result:
     def unknown(cls, *details: str) -> "Result":
         return cls(Status.UNKNOWN, tuple(details))
 
+    @classmethod
+    def judge(cls, problems: list[str], undecided: list[str], passed: str) -> "Result":
+        """FAILED on any problem, else UNKNOWN on anything undecided, else PASSED."""
+        if problems:
+            return cls.failed(*problems)
+        if undecided:
+            return cls.unknown(*undecided)
+        return cls.passed(passed)
+
 
 NOT_APPLICABLE = Result.unknown()
 

@@ -34,14 +34,6 @@ def is_incident_manager_key(key: KmsKey, model: ScanModel) -> bool:
     return bool(model.key_users.get(key.name)) or (isinstance(key.policy, dict) and names_incident_manager(key.policy))
 
 
-def _combine(problems: list[str], unknowns: list[str], passed: str) -> Result:
-    if problems:
-        return Result.failed(*problems)
-    if unknowns:
-        return Result.unknown(*unknowns)
-    return Result.passed(passed)
-
-
 def _region_text(region) -> str:
     if is_unknown(region):
         return f"an unresolved Region ({region.reason})"
@@ -65,7 +57,7 @@ def symmetric_encryption_key(key: KmsKey, model: ScanModel) -> Result:
             unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
         elif value != wanted:
             problems.append(f"{key.name}: {label} is {value}; Incident Manager supports only {wanted} keys")
-    return _combine(problems, unknowns, f"{key.name} is a symmetric encryption key")
+    return Result.judge(problems, unknowns, f"{key.name} is a symmetric encryption key")
 
 
 # CKV_IM_2 ---------------------------------------------------------------------------------------
@@ -93,7 +85,7 @@ def no_imported_material_or_custom_store(key: KmsKey, model: ScanModel) -> Resul
             unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
         elif value not in (None, ""):
             problems.append(f"{key.name}: {label} is set ({value}); custom key stores are not supported")
-    return _combine(problems, unknowns, f"{key.name} has AWS KMS key material in the default key store")
+    return Result.judge(problems, unknowns, f"{key.name} has AWS KMS key material in the default key store")
 
 
 # CKV_IM_3 ---------------------------------------------------------------------------------------
@@ -124,7 +116,7 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
             problems.append(f"Region entry {_entry_label(entry)} uses {key.text}, a key in {key.region}: "
                             f"use a key in {entry.name}")
     _judge_stack_region_keys(rset, stack_key_entries, problems, unknowns)
-    return _combine(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
+    return Result.judge(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
 
 
 def _judge_stack_region_keys(rset: ReplicationSet, stack_key_entries, problems: list[str], unknowns: list[str]) -> None:
@@ -240,7 +232,7 @@ def key_enabled_and_guarded(key: KmsKey, model: ScanModel) -> Result:
         problems.extend(guard.details)
     elif guard.status is Status.UNKNOWN:
         unknowns.extend(guard.details)
-    return _combine(problems, unknowns, f"{key.name} is enabled and guarded against deletion")
+    return Result.judge(problems, unknowns, f"{key.name} is enabled and guarded against deletion")
 
 
 # CKV_IM_10 --------------------------------------------------------------------------------------
@@ -327,4 +319,4 @@ def keys_named_by_arn(rset: ReplicationSet, model: ScanModel) -> Result:
         elif key.naming in _NAMING_PROBLEMS:
             problems.append(f"Region entry {_entry_label(entry)} names its key by {_NAMING_PROBLEMS[key.naming]} "
                             f"({key.text}): use the key ARN")
-    return _combine(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")
+    return Result.judge(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")
