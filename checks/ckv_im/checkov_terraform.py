@@ -82,7 +82,10 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     raw = conf if scanned_file.endswith(".json") else None
     block = Block("resource", resource_type, name, "", address, conf, raw, "", "")
     index = GraphIndex(resources={address: block})
-    return TerraformModelBuilder(index, RawFiles(None)).build()
+    model = TerraformModelBuilder(index, RawFiles(None)).build()
+    for key in model.keys.values():
+        key.policy_may_be_replaced = True
+    return model
 
 
 def _subject(model: ScanModel, kind: str, address: str) -> Any:

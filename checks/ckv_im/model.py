@@ -131,6 +131,9 @@ class KmsKey:
     # are Unknown objects.
     policy: Any = None
     policy_source: str = "no key policy"        # for details lines: where the policy came from
+    # True where the engine cannot see resources that would replace the policy
+    # (an aws_kms_key_policy, invisible to a check that sees one resource alone)
+    policy_may_be_replaced: bool = False
     enabled: Any = True                         # bool or Unknown
     deletion_guard: Any = False                 # bool or Unknown
     description: Any = None

@@ -198,16 +198,21 @@ def _guard_result(name: str, guard, hint: str, consequence: str) -> Result:
 # CKV_IM_7 / CKV_IM_8 ----------------------------------------------------------------------------
 def required_key_policy_statement(key: KmsKey, model: ScanModel) -> Result:
     """CKV_IM_7: the key policy grants Incident Manager kms:CreateGrant and kms:DescribeKey via its services."""
-    if not is_incident_manager_key(key, model):
-        return NOT_APPLICABLE
-    return _with_policy_source(key, required_grants_result(key.policy, key.region))
+    return _policy_rule(required_grants_result, key, model)
 
 
 def no_wildcard_principal(key: KmsKey, model: ScanModel) -> Result:
     """CKV_IM_8: the Incident Manager statement names no wildcard principal without an account pin."""
+    return _policy_rule(wildcard_principal_result, key, model)
+
+
+def _policy_rule(rule, key: KmsKey, model: ScanModel) -> Result:
     if not is_incident_manager_key(key, model):
         return NOT_APPLICABLE
-    return _with_policy_source(key, wildcard_principal_result(key.policy, key.region))
+    if key.policy_may_be_replaced:
+        return Result.unknown(f"{key.name}: an aws_kms_key_policy resource could replace this policy, "
+                              "and this engine does not show other resources")
+    return _with_policy_source(key, rule(key.policy, key.region))
 
 
 def _with_policy_source(key: KmsKey, result: Result) -> Result:

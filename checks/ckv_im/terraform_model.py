@@ -585,9 +585,21 @@ class TerraformModelBuilder:
                        if (value := _dig(config, path)) is not None}
         return IncidentManagerResource(block.address, block.type, name_fields, _tags(block), config)
 
+    def _topic_key(self, block: Block) -> Any:
+        """The topic's KMS key: a literal, a reference to a key or alias (set, even if only known after apply)."""
+        raw, rendered = block.attribute("kms_master_key_id")
+        if raw is MISSING and rendered is MISSING:
+            return None
+        resolved = self.resolver.resolve(raw, rendered, Context.of(block))
+        if isinstance(resolved, (Ref, DataRef)) and resolved.type in (*KEY_TYPES, "aws_kms_alias"):
+            return resolved.text
+        if isinstance(resolved, Literal):
+            return resolved.value if isinstance(resolved.value, str) else None
+        return resolved if is_unknown(resolved) else Unknown(f"{resolved.text} is not a KMS key")
+
     def _topics(self) -> None:
         for block in self.index.resources_of({SNS_TOPIC}):
-            self.model.topics[block.address] = SnsTopic(block.address, self.resolver.scalar(block, "kms_master_key_id"))
+            self.model.topics[block.address] = SnsTopic(block.address, self._topic_key(block))
         for plan in self.index.resources_of({RESPONSE_PLAN}):
             for label, target in self.index.references.get(plan.address, []):
                 used_through = label.startswith("chat_channel") or label.endswith("sns_topic_arn")
