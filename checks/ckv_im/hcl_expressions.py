@@ -73,7 +73,11 @@ _FILE_CALL = re.compile(r'^\$\{\s*(file|templatefile)\(\s*"((?:[^"\\]|\\.)*)"\s*
 class FileCall:
     function: str        # file or templatefile
     path: str            # the path argument, with ${path.module} / ${path.root} unexpanded
-    has_vars: bool       # templatefile with a variables argument
+    vars_text: str       # templatefile's variables argument as python-hcl2 wrote it ("" when absent)
+
+    @property
+    def has_vars(self) -> bool:
+        return bool(self.vars_text)
 
 
 def file_call_in(raw: object) -> FileCall | None:
@@ -84,4 +88,38 @@ def file_call_in(raw: object) -> FileCall | None:
     if not match:
         return None
     function, path, rest = match.groups()
-    return FileCall(function, path, bool(rest and rest.strip(", \n\t")))
+    return FileCall(function, path, (rest or "").strip(", \n\t"))
+
+
+# python-hcl2 writes an object argument as a Python-style dict: {'account_id': '${local.id}', 'n': 3}
+_TEMPLATE_VAR = r"""'([A-Za-z_][\w-]*)'\s*:\s*('(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|True|False)"""
+_TEMPLATE_VARS = re.compile(rf"\{{\s*(?:{_TEMPLATE_VAR}(?:\s*,\s*{_TEMPLATE_VAR})*)?\s*,?\s*\}}")
+
+
+def template_vars_in(vars_text: str) -> dict[str, str] | None:
+    """The variables map of a templatefile() call: name -> raw value text; None unless every value is a literal."""
+    if not _TEMPLATE_VARS.fullmatch(vars_text.strip()):
+        return None
+    variables = {}
+    for name, value in re.findall(_TEMPLATE_VAR, vars_text):
+        if value.startswith("'"):
+            value = value[1:-1].replace("\\'", "'")
+        elif value in ("True", "False"):
+            value = value.lower()
+        variables[name] = value
+    return variables
+
+
+_INTERPOLATION = re.compile(r"\$\{\s*([^}]*?)\s*\}")
+
+
+def render_template(template: str, variables: dict[str, str]) -> str | None:
+    """A templatefile() body with ``${name}`` interpolations of the given values; None for anything richer."""
+    if "%{" in template:
+        return None  # template directives (for, if) are not evaluated
+    escaped = "\x00ESCAPED\x00"
+    body = template.replace("$${", escaped)
+    names = _INTERPOLATION.findall(body)
+    if any(name not in variables for name in names):
+        return None
+    return _INTERPOLATION.sub(lambda match: variables[match.group(1)], body).replace(escaped, "${")

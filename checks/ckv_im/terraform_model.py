@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ckv_im.arns import classify_key_identifier
-from ckv_im.hcl_expressions import file_call_in, is_expression, looks_unrendered, parse_traversal, reference_in
+from ckv_im.hcl_expressions import (
+    file_call_in,
+    is_expression,
+    looks_unrendered,
+    parse_traversal,
+    reference_in,
+    render_template,
+    template_vars_in,
+)
 from ckv_im.model import (
     IncidentManagerResource,
     KeyRef,
@@ -223,9 +231,24 @@ class Resolver:
                 content = handle.read()
         except (OSError, UnicodeDecodeError) as error:
             return Unknown(f"{call.path} cannot be read ({error.__class__.__name__})")
-        if call.function == "templatefile" and ("${" in content or "%{" in content):
-            return Unknown(f"templatefile() of {call.path} interpolates values the pack does not evaluate")
+        if call.function == "templatefile":
+            return self._render_template(call, content, ctx)
         return Literal(content)
+
+    def _render_template(self, call, content: str, ctx: Context):
+        raw_variables = template_vars_in(call.vars_text or "{}")
+        if raw_variables is None:
+            return Unknown(f"the variables of templatefile({call.path}) are not literal values")
+        variables = {}
+        for name, raw_value in raw_variables.items():
+            value = self.resolve(raw_value, MISSING, ctx)
+            if not isinstance(value, Literal) or not isinstance(value.value, (str, int, float, bool)):
+                return Unknown(f"templatefile({call.path}) variable {name} is not resolved statically")
+            variables[name] = str(value.value).lower() if isinstance(value.value, bool) else str(value.value)
+        rendered = render_template(content, variables)
+        if rendered is None:
+            return Unknown(f"templatefile() of {call.path} uses template syntax the pack does not evaluate")
+        return Literal(rendered)
 
     # -- policies ---------------------------------------------------------------------------------
     def policy(self, raw: Any, rendered: Any, ctx: Context, depth: int = 0) -> Any:

@@ -4,7 +4,14 @@ from __future__ import annotations
 import pytest
 
 from ckv_im.arns import classify_key_identifier
-from ckv_im.hcl_expressions import file_call_in, looks_unrendered, parse_traversal, reference_in
+from ckv_im.hcl_expressions import (
+    file_call_in,
+    looks_unrendered,
+    parse_traversal,
+    reference_in,
+    render_template,
+    template_vars_in,
+)
 from ckv_im.model import UnknownTemplate, is_unknown
 from ckv_im.terraform_graph import module_scope, split_scope, unwrap
 from ckv_im.terraform_model import clean, parse_policy
@@ -114,3 +121,27 @@ def test_unwrap_removes_checkov_list_wrapping_only():
     assert unwrap([["a"]]) == "a"
     assert unwrap(["a", "b"]) == ["a", "b"]
     assert unwrap([]) == []
+
+
+@pytest.mark.parametrize("vars_text, expected", [
+    ("{'account_id': '${local.account_id}', 'admin': 'Ops'}", {"account_id": "${local.account_id}", "admin": "Ops"}),
+    ("{'n': 3, 'flag': True}", {"n": "3", "flag": "true"}),
+    ("{}", {}),
+    ("{'a': var.x}", None),                       # not a literal value as python-hcl2 writes it
+    ("{'a': {'nested': 'map'}}", None),
+    ("{'a': 'x'} + junk", None),
+])
+def test_template_vars_in(vars_text, expected):
+    assert template_vars_in(vars_text) == expected
+
+
+@pytest.mark.parametrize("template, variables, expected", [
+    ("arn:aws:iam::${account_id}:root", {"account_id": "111122223333"}, "arn:aws:iam::111122223333:root"),
+    ("${ a }-${a}", {"a": "x"}, "x-x"),
+    ("literal $${not_a_var}", {}, "literal ${not_a_var}"),
+    ("${missing}", {}, None),
+    ("${upper(a)}", {"a": "x"}, None),
+    ("%{ for s in services }${s}%{ endfor }", {"services": "x"}, None),
+])
+def test_render_template(template, variables, expected):
+    assert render_template(template, variables) == expected
