@@ -215,3 +215,19 @@ def test_random_configurations_never_raise(seed):
             if subject is not None:
                 result = function(subject, model)
                 assert result.status.value in ("PASSED", "FAILED", "UNKNOWN")
+
+
+def test_reference_cycles_end_in_unknown(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+locals {
+  a      = local.b
+  b      = local.a
+  policy = templatefile("${path.module}/policy.tpl", { account = local.policy })
+}
+''' + key_with_policy("local.policy") + '''
+resource "aws_kms_key" "cyclic" {
+  policy = local.a
+}
+''', {"policy.tpl": '{"Statement": [{"Principal": "${account}"}]}'})
+    assert ("CKV_IM_7", "aws_kms_key.k") not in verdicts
+    assert ("CKV_IM_3", "aws_ssmincidents_replication_set.rs") in verdicts

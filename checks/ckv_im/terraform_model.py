@@ -138,7 +138,7 @@ class Resolver:
             return self._follow(traversal, rendered, ctx, depth)
         file_call = file_call_in(raw)
         if file_call is not None:
-            return self._read_file(file_call, ctx)
+            return self._read_file(file_call, ctx, depth)
         if not is_expression(raw) and not isinstance(raw, (dict, list)):
             return Literal(raw)
         # A template or function call: take Checkov's evaluation when it left nothing unrendered.
@@ -215,7 +215,7 @@ class Resolver:
         return self.resolve(raw, value, Context(join_scope(ctx.scope, call), output.module_dir, output.root_dir),
                             depth + 1)
 
-    def _read_file(self, call, ctx: Context):
+    def _read_file(self, call, ctx: Context, depth: int):
         path = call.path.replace("${path.module}", ctx.module_dir).replace("${path.root}", ctx.root_dir)
         path = path.replace("${path.cwd}", ctx.root_dir)
         if "${" in path:
@@ -232,16 +232,16 @@ class Resolver:
         except (OSError, UnicodeDecodeError) as error:
             return Unknown(f"{call.path} cannot be read ({error.__class__.__name__})")
         if call.function == "templatefile":
-            return self._render_template(call, content, ctx)
+            return self._render_template(call, content, ctx, depth)
         return Literal(content)
 
-    def _render_template(self, call, content: str, ctx: Context):
+    def _render_template(self, call, content: str, ctx: Context, depth: int):
         raw_variables = template_vars_in(call.vars_text or "{}")
         if raw_variables is None:
             return Unknown(f"the variables of templatefile({call.path}) are not literal values")
         variables = {}
         for name, raw_value in raw_variables.items():
-            value = self.resolve(raw_value, MISSING, ctx)
+            value = self.resolve(raw_value, MISSING, ctx, depth + 1)
             if not isinstance(value, Literal) or not isinstance(value.value, (str, int, float, bool)):
                 return Unknown(f"templatefile({call.path}) variable {name} is not resolved statically")
             variables[name] = str(value.value).lower() if isinstance(value.value, bool) else str(value.value)
