@@ -271,15 +271,13 @@ class Resolver:
         conf = block.conf
         if "dynamic" in conf:
             return Unknown(f"data.{block.type}.{block.name} uses dynamic blocks")
+        # Terraform's order: source documents, then this document's statements, then overrides;
+        # a later statement replaces an earlier one with the same Sid.
+        layers = [*self._documents(block, "source_policy_documents", depth),
+                  {"Statement": [_statement_from_block(s) for s in _blocks(conf.get("statement"))]},
+                  *self._documents(block, "override_policy_documents", depth)]
         statements: list[Any] = []
-        for field_name in ("source_policy_documents",):
-            for document in self._documents(block, field_name, depth):
-                if is_unknown(document):
-                    return document
-                statements = _merge_statements(statements, document.get("Statement"))
-        own = [_statement_from_block(s) for s in _blocks(conf.get("statement"))]
-        statements = _merge_statements(statements, own)
-        for document in self._documents(block, "override_policy_documents", depth):
+        for document in layers:
             if is_unknown(document):
                 return document
             statements = _merge_statements(statements, document.get("Statement"))
@@ -396,8 +394,10 @@ def _strings(value: Any) -> Any:
     return clean(value)
 
 
-def _statement_from_block(block: dict) -> dict:
+def _statement_from_block(block: dict) -> Any:
     """One ``statement {}`` block of aws_iam_policy_document as a JSON policy statement."""
+    if "dynamic" in block:  # dynamic principals or conditions: the statement cannot be known
+        return Unknown("a statement of the policy document uses dynamic blocks")
     statement: dict[str, Any] = {"Effect": _strings(block.get("effect")) or "Allow"}
     for field_name, key in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
                             ("resources", "Resource"), ("not_resources", "NotResource")):
