@@ -231,3 +231,34 @@ resource "aws_kms_key" "cyclic" {
 ''', {"policy.tpl": '{"Statement": [{"Principal": "${account}"}]}'})
     assert ("CKV_IM_7", "aws_kms_key.k") not in verdicts
     assert ("CKV_IM_3", "aws_ssmincidents_replication_set.rs") in verdicts
+
+
+def test_key_policy_resource_with_unresolved_key_makes_every_key_policy_unknown(tmp_path):
+    """An aws_kms_key_policy whose key_id is unresolved may replace any key's policy: no PASSED on the inline one."""
+    verdicts = scan_source(tmp_path, key_with_policy(json.dumps(GOOD_POLICY)) + '''
+variable "key_id" {
+  type = string
+}
+
+resource "aws_kms_key_policy" "elsewhere" {
+  key_id = var.key_id
+  policy = "{}"
+}
+
+resource "aws_kms_alias" "dangling" {
+  name          = "alias/dangling"
+  target_key_id = aws_kms_key.missing.key_id
+}
+''')
+    assert ("CKV_IM_7", "aws_kms_key.k") not in verdicts
+    assert ("CKV_IM_3", "aws_ssmincidents_replication_set.rs") in verdicts
+
+
+def test_key_policy_resource_for_a_key_outside_the_scan_is_ignored(tmp_path):
+    verdicts = scan_source(tmp_path, key_with_policy(json.dumps(GOOD_POLICY)) + '''
+resource "aws_kms_key_policy" "elsewhere" {
+  key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+  policy = "{}"
+}
+''')
+    assert verdicts[("CKV_IM_7", "aws_kms_key.k")] == "PASSED"

@@ -372,13 +372,30 @@ def parse_policy(value: Any) -> Any:
     if isinstance(value, str):
         if len(value) > MAX_POLICY_BYTES:
             return Unknown("the policy is too large to evaluate")
-        try:
-            document = json.loads(value)
-        except ValueError:
+        document = _json_object(value)
+        if document is None:
+            document = _json_object(_unescape_hcl_string(value))  # a quoted HCL string keeps its \" escapes
+        if document is None:
             return Unknown("the policy is not valid JSON") if "${" not in value \
                 else Unknown("the policy interpolates values the pack does not evaluate")
-        return clean(document) if isinstance(document, dict) else Unknown("the policy is not a JSON object")
+        return clean(document)
     return Unknown("the policy is not a JSON document")
+
+
+def _json_object(text: str) -> dict | None:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+_HCL_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "\\r": "\r"}
+
+
+def _unescape_hcl_string(text: str) -> str:
+    """python-hcl2 leaves the escapes of a quoted string as written (\\" for a quote)."""
+    return re.sub(r'\\["\\ntr]', lambda match: _HCL_ESCAPES[match.group(0)], text)
 
 
 def _blocks(value: Any) -> list[dict]:
@@ -486,10 +503,13 @@ class TerraformModelBuilder:
 
     def _attach_policies_and_primaries(self) -> None:
         policy_resources: dict[str, list[Block]] = {}
+        untargeted: list[str] = []  # aws_kms_key_policy resources whose key could be any key here
         for block in self.index.resources_of({"aws_kms_key_policy"}):
             target = self._key_behind(block, "key_id")
             if isinstance(target, KmsKey):
                 policy_resources.setdefault(target.name, []).append(block)
+            elif self._may_target_a_key_here(block):
+                untargeted.append(block.address)
         for address, key in self.model.keys.items():
             block = self.index.resources[address]
             attached = policy_resources.get(address, [])
@@ -504,10 +524,16 @@ class TerraformModelBuilder:
                 else:
                     key.policy = self.resolver.policy(raw, rendered, Context.of(source))
                     key.policy_source = source.address if attached else f"the policy argument of {address}"
+            if untargeted and not attached:
+                key.policy = Unknown(f"{', '.join(untargeted)} may replace this key's policy: its key_id is not resolved")
             if block.type in REPLICA_TYPES:
-                primary = self._key_behind(block, "primary_key_arn")
-                key.primary = primary if isinstance(primary, KmsKey) else primary if is_unknown(primary) \
-                    else Unknown("the primary key is not a key resource in the scan")
+                key.primary = self._key_behind(block, "primary_key_arn")
+
+    def _may_target_a_key_here(self, block: Block) -> bool:
+        """False only when key_id names a key outside the scan (a literal ID or ARN, another resource)."""
+        raw, rendered = block.attribute("key_id")
+        resolved = self.resolver.resolve(raw, rendered, Context.of(block))
+        return not isinstance(resolved, (Literal, Ref))
 
     def _key_behind(self, block: Block, attribute: str) -> "KmsKey | Unknown":
         raw, rendered = block.attribute(attribute)
@@ -523,7 +549,7 @@ class TerraformModelBuilder:
             if resolved.block.type == "aws_kms_alias":
                 raw, rendered = resolved.block.attribute("target_key_id")
                 target = self.resolver.resolve(raw, rendered, Context.of(resolved.block))
-                if isinstance(target, Ref) and target.block.type in KEY_TYPES:
+                if isinstance(target, Ref) and target.block is not None and target.block.type in KEY_TYPES:
                     return self.model.keys.get(target.block.address), resolved.block.address
         return None, None
 

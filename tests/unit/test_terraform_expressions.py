@@ -145,3 +145,8 @@ def test_template_vars_in(vars_text, expected):
 ])
 def test_render_template(template, variables, expected):
     assert render_template(template, variables) == expected
+
+
+def test_parse_policy_reads_a_quoted_hcl_string_with_its_escapes():
+    assert parse_policy(r'{\"Statement\": [{\"Sid\": \"A\"}]}') == {"Statement": [{"Sid": "A"}]}
+    assert parse_policy('{"Statement": [{"Sid": "back\\\\slash"}]}') == {"Statement": [{"Sid": "back\\slash"}]}
