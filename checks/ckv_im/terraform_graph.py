@@ -226,10 +226,12 @@ def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
 
 # --- raw HCL -------------------------------------------------------------------------------------
 class RawFiles:
-    """python-hcl2 parses of the scanned ``.tf`` files, one parse per file.
+    """python-hcl2 parses of the ``.tf`` files Checkov built the graph from, one parse per file.
 
-    Only files inside the scanned tree are read (a pull request must not make
-    the pack read anything else); elsewhere the raw view is simply absent.
+    ``parse`` and ``lines`` are only ever given the file of a graph vertex: a
+    file Checkov itself has read. Paths that come from the scanned code
+    (``file()``, ``templatefile()``) must pass ``inside_scan``: a pull request
+    must not make the pack read anything outside the scanned tree.
     """
 
     MAX_BYTES = 5 * 1024 * 1024
@@ -252,7 +254,7 @@ class RawFiles:
         return self._parsed[path]
 
     def _load(self, path: str) -> dict | None:
-        if not path.endswith(".tf") or not self.inside_scan(path):
+        if not path.endswith(".tf"):
             return None
         try:
             if os.path.getsize(path) > self.MAX_BYTES:
@@ -270,7 +272,7 @@ class RawFiles:
         """The file's text lines (inside the scanned tree only), read once."""
         if path not in self._lines:
             self._lines[path] = []
-            if path.endswith(".tf") and self.inside_scan(path) and os.path.getsize(path) <= self.MAX_BYTES:
+            if path.endswith(".tf") and os.path.isfile(path) and os.path.getsize(path) <= self.MAX_BYTES:
                 with open(path, encoding="utf-8-sig", errors="replace") as handle:
                     self._lines[path] = handle.read().splitlines()
         return self._lines[path]
