@@ -104,3 +104,30 @@ def test_details_name_the_line_of_the_region_entry():
     detail = result["details"][0]
     line = int(detail.split("(line ")[1].split(")")[0])
     assert lines[line - 1].strip() == "region {" and 'name        = "us-west-2"' in lines[line]
+
+
+def test_skip_comment_is_honoured(tmp_path):
+    source = (REPO_ROOT / "fixtures" / "terraform" / "region_key_in_wrong_region" / "main.tf").read_text()
+    skipped = source.replace('resource "aws_ssmincidents_replication_set" "main" {',
+                             'resource "aws_ssmincidents_replication_set" "main" {\n'
+                             '  #checkov:skip=CKV_IM_3:the us-west-2 key is being moved')
+    (tmp_path / "main.tf").write_text(skipped)
+    command = [str(CHECKOV), "--skip-download", "--framework", "terraform", "-d", str(tmp_path),
+               "--external-checks-dir", "checks", "--check", "CKV_IM_3", "-o", "json"]
+    report = json.loads(subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600).stdout)
+    skipped_checks = [(c["check_id"], c["check_result"]["suppress_comment"]) for c in report["results"]["skipped_checks"]]
+    assert skipped_checks == [("CKV_IM_3", "the us-west-2 key is being moved")]
+
+
+def test_sarif_links_each_finding_to_its_rule_page(tmp_path):
+    """SARIF keeps a helpUri only for web URLs: CKV_IM_GUIDELINE_BASE points the links at published pages."""
+    fixture = REPO_ROOT / "fixtures" / "terraform" / "region_key_in_wrong_region"
+    subprocess.run([str(CHECKOV), "--skip-download", "--framework", "terraform", "-d", str(fixture),
+                    "--external-checks-dir", "checks", "--check", "CKV_IM_3", "-o", "sarif",
+                    "--output-file-path", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, timeout=600,
+                   env={**os.environ, "CKV_IM_GUIDELINE_BASE": "https://example.org/pack/docs/rules/"})
+    sarif = json.loads((tmp_path / "results_sarif.sarif").read_text())
+    rules = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["CKV_IM_3"]["helpUri"] == "https://example.org/pack/docs/rules/CKV_IM_3.md"
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "CKV_IM_3" and result["level"] == "error"

@@ -17,7 +17,7 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 
 from ckv_im.catalogue import RULES, guideline_url
 from ckv_im.model import Result, ScanModel
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, _vertices
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, graph_vertices
 from ckv_im.terraform_model import TerraformModelBuilder
 
 LOGGER = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _scan_root(graph: Any, conf: dict, entity_path: str) -> str | None:
     """The directory Checkov scans: the resource's absolute file minus the path Checkov reports."""
     scanned_file = _scanned_file(entity_path).replace("\\", "/")
     address = conf.get("__address__")
-    for _, attributes in _vertices(graph):
+    for _, attributes in graph_vertices(graph):
         config = attributes.get("config_")
         if attributes.get("__address__") != address and not _config_has_address(config, address):
             continue

@@ -74,7 +74,7 @@ class GraphIndex:
 
 
 # --- reading the graph ---------------------------------------------------------------------------
-def _vertices(graph) -> Iterator[tuple[Any, dict]]:
+def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
     if hasattr(graph, "node_indices"):  # rustworkx, Checkov's default
         for index in graph.node_indices():
             payload = graph[index]
@@ -87,7 +87,7 @@ def _vertices(graph) -> Iterator[tuple[Any, dict]]:
                 yield index, attributes
 
 
-def _edges(graph) -> Iterator[tuple[Any, Any, str]]:
+def graph_edges(graph) -> Iterator[tuple[Any, Any, str]]:
     if hasattr(graph, "weighted_edge_list"):
         for source, target, data in graph.weighted_edge_list():
             yield source, target, (data or {}).get("label", "") if isinstance(data, dict) else ""
@@ -158,13 +158,13 @@ def join_scope(*parts: str) -> str:
 def build_index(graph, raw_files: "RawFiles", scan_root: str | None) -> GraphIndex:
     index = GraphIndex(scan_root=scan_root)
     by_vertex: dict[Any, Block] = {}
-    for vertex, attributes in _vertices(graph):
+    for vertex, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
         if block is None:
             continue
         by_vertex[vertex] = block
         _add(index, block)
-    for source, target, label in _edges(graph):
+    for source, target, label in graph_edges(graph):
         source_block, target_block = by_vertex.get(source), by_vertex.get(target)
         if source_block and target_block and source_block.kind == "resource":
             index.references.setdefault(source_block.address, []).append((label, target_block))
