@@ -17,7 +17,7 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 
 from ckv_im.catalogue import RULES, guideline_url
 from ckv_im.model import Result, ScanModel
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, graph_vertices
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index
 from ckv_im.terraform_model import TerraformModelBuilder
 
 LOGGER = logging.getLogger(__name__)
@@ -37,9 +37,10 @@ def model_for(graph: Any, conf: dict, entity_path: str) -> ScanModel:
     if cached is not None and cached[0] is graph:
         _MODELS.move_to_end(id(graph))
         return cached[1]
-    scan_root = _scan_root(graph, conf, entity_path)
-    raw_files = RawFiles(scan_root)
-    model = TerraformModelBuilder(build_index(graph, raw_files, scan_root), raw_files).build()
+    raw_files = RawFiles()
+    index = build_index(graph, raw_files)
+    raw_files.set_scan_root(_scan_root(index, conf, entity_path))
+    model = TerraformModelBuilder(index, raw_files).build()
     _MODELS[id(graph)] = (graph, model)
     while len(_MODELS) > _MODEL_CACHE_SIZE:
         _MODELS.popitem(last=False)
@@ -50,28 +51,14 @@ def _scanned_file(entity_path: str) -> str:
     return entity_path.rsplit(":", 2)[0] if entity_path.count(":") >= 2 else ""
 
 
-def _scan_root(graph: Any, conf: dict, entity_path: str) -> str | None:
-    """The directory Checkov scans: the resource's absolute file minus the path Checkov reports."""
+def _scan_root(index: GraphIndex, conf: dict, entity_path: str) -> str | None:
+    """The directory Checkov scans: the resource's absolute file minus the path Checkov reports for it."""
     scanned_file = _scanned_file(entity_path).replace("\\", "/")
-    address = conf.get("__address__")
-    for _, attributes in graph_vertices(graph):
-        config = attributes.get("config_")
-        if attributes.get("__address__") != address and not _config_has_address(config, address):
-            continue
-        file_path = str(attributes.get("file_path_") or "")
-        if scanned_file and file_path.replace("\\", "/").endswith(scanned_file):
-            return file_path[: len(file_path) - len(scanned_file)] or "/"
+    block = index.resources.get(conf.get("__address__"))
+    file_path = block.file_path if block else ""
+    if scanned_file and file_path.replace("\\", "/").endswith(scanned_file):
+        return file_path[: len(file_path) - len(scanned_file)] or "/"
     return None
-
-
-def _config_has_address(config: Any, address: Any) -> bool:
-    if not isinstance(config, dict):
-        return False
-    for inner in config.values():
-        if isinstance(inner, dict) and any(isinstance(c, dict) and c.get("__address__") == address
-                                           for c in inner.values()):
-            return True
-    return False
 
 
 def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
@@ -82,7 +69,7 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     raw = conf if scanned_file.endswith(".json") else None
     block = Block("resource", resource_type, name, "", address, conf, raw, "", "")
     index = GraphIndex(resources={address: block})
-    model = TerraformModelBuilder(index, RawFiles(None)).build()
+    model = TerraformModelBuilder(index, RawFiles()).build()
     for key in model.keys.values():
         key.policy_may_be_replaced = True
     return model

@@ -67,7 +67,6 @@ class GraphIndex:
     providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
     # edges by source resource address: [(label, target block)] (resources and data only)
     references: dict[str, list[tuple[str, Block]]] = field(default_factory=dict)
-    scan_root: str | None = None
 
     def resources_of(self, types) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)
@@ -155,8 +154,8 @@ def join_scope(*parts: str) -> str:
     return ".".join(part for part in parts if part)
 
 
-def build_index(graph, raw_files: "RawFiles", scan_root: str | None) -> GraphIndex:
-    index = GraphIndex(scan_root=scan_root)
+def build_index(graph, raw_files: "RawFiles") -> GraphIndex:
+    index = GraphIndex()
     by_vertex: dict[Any, Block] = {}
     for vertex, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
@@ -236,10 +235,13 @@ class RawFiles:
 
     MAX_BYTES = 5 * 1024 * 1024
 
-    def __init__(self, scan_root: str | None) -> None:
-        self._root = os.path.realpath(scan_root) if scan_root else None
+    def __init__(self) -> None:
+        self._root: str | None = None  # unknown until set: then no file() read is allowed
         self._parsed: dict[str, dict] = {}
         self._lines: dict[str, list[str]] = {}
+
+    def set_scan_root(self, scan_root: str | None) -> None:
+        self._root = os.path.realpath(scan_root) if scan_root else None
 
     def inside_scan(self, path: str) -> bool:
         if not self._root or not path:
