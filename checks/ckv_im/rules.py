@@ -9,8 +9,6 @@ everything was resolved, UNKNOWN otherwise.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ckv_im.iam_policy import names_incident_manager, required_grants_result, wildcard_principal_result
 from ckv_im.model import (
     NOT_APPLICABLE,
@@ -249,7 +247,8 @@ def no_personal_data_in_names(subject, model: ScanModel) -> Result:
         fields = {"description": subject.description, "tags": subject.tags}
     else:
         fields = dict(subject.name_fields, tags=subject.tags)
-    findings = [f"{path}: {finding}" for path, text in _strings(fields) for finding in personal_data_in(text)]
+    # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11 (RULES.md).
+    findings = [f"{path}: {finding}" for path, text in strings_in(fields) for finding in personal_data_in(text)]
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no personal data in the tags and name fields of {subject.name}")
@@ -258,16 +257,11 @@ def no_personal_data_in_names(subject, model: ScanModel) -> Result:
 # CKV_IM_11 --------------------------------------------------------------------------------------
 def no_credentials_in_urls(resource: IncidentManagerResource, model: ScanModel) -> Result:
     """CKV_IM_11: no URL in an Incident Manager resource carries credentials."""
-    findings = [f"{path}: {finding}" for path, text in _strings(resource.config) for finding in url_credentials_in(text)]
+    findings = [f"{path}: {finding}" for path, text in strings_in(resource.config)
+                for finding in url_credentials_in(text)]
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no credentials in the URLs of {resource.name}")
-
-
-def _strings(value) -> Iterable[tuple[str, str]]:
-    # Unresolved values (Unknown objects) are not strings: they are outside the
-    # reach of CKV_IM_10 and CKV_IM_11 (RULES.md), and strings_in skips them.
-    return strings_in(value)
 
 
 # CKV_IM_12 --------------------------------------------------------------------------------------
