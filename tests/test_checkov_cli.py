@@ -69,9 +69,14 @@ def test_check_by_severity_runs_only_high_rules():
 
 def test_pack_works_from_an_installed_library(tmp_path):
     """After ``pip install .`` the check files import the installed ckv_im, not the one beside them."""
+    source = tmp_path / "source"  # build from a copy: setuptools writes build/ beside the sources
+    source.mkdir()
+    for name in ("setup.cfg", "pyproject.toml", "README.md"):
+        shutil.copy(REPO_ROOT / name, source / name)
+    shutil.copytree(REPO_ROOT / "checks" / "ckv_im", source / "checks" / "ckv_im")
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(site), str(REPO_ROOT)], check=True, capture_output=True, timeout=600)
+                    "--target", str(site), str(source)], check=True, capture_output=True, timeout=600)
     assert (site / "ckv_im" / "rules.py").is_file()
     checks_only = tmp_path / "checks"
     shutil.copytree(REPO_ROOT / "checks" / "terraform", checks_only / "terraform")

@@ -7,7 +7,6 @@ from ckv_im.arns import classify_key_identifier
 from ckv_im.hcl_expressions import (
     file_call_in,
     looks_unrendered,
-    parse_traversal,
     reference_in,
     render_template,
     template_vars_in,
