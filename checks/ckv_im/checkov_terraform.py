@@ -16,8 +16,9 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from ckv_im.catalogue import RULES, guideline_url
-from ckv_im.model import Result, ScanModel
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index
+from ckv_im.model import Result, ScanModel, Unknown, is_unknown
+from ckv_im.plan_model import plan_model
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
 from ckv_im.terraform_model import TerraformModelBuilder
 
 LOGGER = logging.getLogger(__name__)
@@ -27,7 +28,11 @@ _MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
 _MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of several root modules
 
 
-def model_for(graph: Any, conf: dict, entity_path: str) -> ScanModel:
+def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown":
+    if _is_plan(conf, entity_path):
+        # Checkov's terraform_plan runner shares this registry: read the plan file itself.
+        path = unwrap(conf.get("__file__"))
+        return plan_model(path) if isinstance(path, str) else Unknown("the plan file is not known")
     # Checkov's terraform_json runner passes no graph, and does not reset the
     # registry's graph either: a graph left there by the Terraform runner of the
     # same process is not this resource's. Its confs carry no __address__.
@@ -107,12 +112,10 @@ class IncidentManagerTerraformCheck(BaseResourceCheck):
         return CheckResult(result.status.value)
 
     def evaluate(self, conf: dict) -> Result:
-        if _is_plan(conf, self.entity_path):
-            # Checkov's terraform_plan runner shares this registry. A plan needs its own
-            # adapter (unknown-after-apply values, no lifecycle): no verdict until then.
-            return Result.unknown("Terraform plan JSON is not evaluated by this version of the pack")
         try:
             model = model_for(self.graph, conf, self.entity_path)
+            if is_unknown(model):
+                return Result.unknown(model.reason)
             address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
             subject = _subject(model, self.subject, address)
             if subject is None:

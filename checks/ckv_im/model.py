@@ -165,6 +165,16 @@ class RegionEntry:
 
 
 @dataclass
+class PlanChange:
+    """What a Terraform plan does to a replication set (CKV_IM_15, CKV_IM_16)."""
+
+    actions: tuple[str, ...]                    # resource_changes actions: no-op, create, update, delete, ...
+    rekeyed: list[str] = field(default_factory=list)     # details: entries whose key the plan changes
+    undecided: list[str] = field(default_factory=list)   # details: entries whose new key is not resolved
+    lost_keys: list[str] = field(default_factory=list)   # details: used keys the plan deletes or disables
+
+
+@dataclass
 class ReplicationSet:
     name: str
     resource_type: str
@@ -172,6 +182,7 @@ class ReplicationSet:
     provider_region: Region = field(default_factory=lambda: Unknown("provider Region not resolved"))
     deletion_guard: Any = False                 # bool or Unknown
     deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
+    plan: "PlanChange | None" = None            # only when the input is a plan
 
 
 @dataclass

@@ -319,3 +319,31 @@ def keys_named_by_arn(rset: ReplicationSet, model: ScanModel) -> Result:
             problems.append(f"Region entry {_entry_label(entry)} names its key by {_NAMING_PROBLEMS[key.naming]} "
                             f"({key.text}): use the key ARN")
     return Result.judge(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")
+
+
+# CKV_IM_15 --------------------------------------------------------------------------------------
+def plan_keeps_replication_set(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_15: the plan does not destroy, replace or re-key the replication set."""
+    plan = rset.plan
+    if plan is None:
+        return NOT_APPLICABLE  # not a plan
+    if "delete" in plan.actions:
+        verb = "replaces" if "create" in plan.actions else "destroys"
+        return Result.failed(f"the plan {verb} {rset.name}: recreating or deleting a replication set deletes all "
+                             "Incident Manager data (response plans, incidents, contacts, escalation plans)")
+    if plan.rekeyed:
+        return Result.failed(*plan.rekeyed, "Incident Manager cannot change a Region's key in place")
+    if plan.undecided:
+        return Result.unknown(*plan.undecided)
+    return Result.passed(f"the plan keeps {rset.name} and its keys ({', '.join(plan.actions) or 'no-op'})")
+
+
+# CKV_IM_16 --------------------------------------------------------------------------------------
+def plan_keeps_used_keys(rset: ReplicationSet, model: ScanModel) -> Result:
+    """CKV_IM_16: the plan does not delete or disable a key the replication set still uses."""
+    plan = rset.plan
+    if plan is None:
+        return NOT_APPLICABLE
+    if plan.lost_keys:
+        return Result.failed(*plan.lost_keys)
+    return Result.passed(f"the plan deletes or disables no key {rset.name} uses")

@@ -631,7 +631,7 @@ class TerraformModelBuilder:
     def _im_resource(self, block: Block) -> IncidentManagerResource:
         config = clean(block.conf)
         name_fields = {path: value for path in NAME_FIELDS.get(block.type, ())
-                       if (value := _dig(config, path)) is not None}
+                       if (value := dig(config, path)) is not None}
         return IncidentManagerResource(block.address, block.type, name_fields, _tags(block), config)
 
     def _topic_key(self, block: Block) -> Any:
@@ -691,7 +691,8 @@ def _expression_text(raw: Any, rendered: Any) -> str:
     return text[:200]
 
 
-def _dig(config: Any, path: str) -> Any:
+def dig(config: Any, path: str) -> Any:
+    """``incident_template.title`` of a configuration whose blocks are one-element lists."""
     value = config
     for step in path.split("."):
         value = unwrap(value)
