@@ -427,15 +427,29 @@ class PlanModelBuilder:
                     new = self._planned_arn(entry.key.key.name)
                 else:
                     new = Unknown("the new key is not resolved")
-                if is_unknown(new):
-                    (rekeyed if old is not None else undecided).append(
-                        f"Region entry {entry.name}: its key {old or 'the AWS owned key'} becomes a key known only "
-                        "after apply")
+                if is_unknown(new) and old is None:
+                    # a reference to a key resource is never DefaultKey: a switch to a customer managed key
+                    certain = isinstance(entry.key, KeyRef) and entry.key.certain
+                    (rekeyed if certain else undecided).append(
+                        f"Region entry {entry.name}: its key switches from the AWS owned key to "
+                        f"{entry.key.text if certain else 'a value known only after apply'}")
+                elif is_unknown(new):
+                    rekeyed.append(f"Region entry {entry.name}: its key {old} becomes a key known only after apply")
                 elif new != old:
                     rekeyed.append(f"Region entry {entry.name}: its key changes from {old or 'the AWS owned key'} "
                                    f"to {new or 'the AWS owned key'}")
         lost = self._lost_keys(address, before, entries) if "delete" not in actions else []
+        if "create" in actions:
+            # Checkov's plan runner shows no destroyed resource; a set created while another one is
+            # destroyed (a rename without a moved block) recreates the account's replication set.
+            rekeyed += [f"the plan destroys {other} while it creates {address}: the replication set is recreated "
+                        "under a new address (use a moved block)" for other in self._destroyed_replication_sets()]
         return PlanChange(actions, rekeyed, undecided, lost)
+
+    def _destroyed_replication_sets(self) -> list[str]:
+        return [address for address, change in self.index.changes.items()
+                if change.get("type") == REPLICATION_SET and address not in self.index.planned
+                and "delete" in ((change.get("change") or {}).get("actions") or [])]
 
     def _planned_arn(self, key_address: str) -> Any:
         arn = self._value(key_address, "arn")
