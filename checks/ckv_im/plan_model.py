@@ -470,7 +470,7 @@ class PlanModelBuilder:
             actions = change.get("actions") or []
             if "delete" in actions:
                 verb = "replaces" if "create" in actions else "deletes"
-                lost.append(f"the plan {verb} {key_address}, {use}: delete or re-key the replication set first")
+                lost.append(f"the plan {verb} {key_address}, {use}: keep the key while the replication set uses it")
             elif "update" in actions and _disabled(change):
                 lost.append(f"the plan disables {key_address}, {use}")
         return lost

@@ -1,0 +1,96 @@
+"""Terraform plan JSON: Checkov's plan runner on real plans gives the manifest's plan verdicts."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from checkov.runner_filter import RunnerFilter
+from checkov.terraform.plan_runner import Runner as PlanRunner
+
+from checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts
+from ckv_im import checkov_terraform
+from ckv_im.model import is_unknown
+from ckv_im.plan_model import plan_model
+from manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
+
+PLANS_DIR = FIXTURES_DIR / "terraform_plan"
+PLANS = sorted(path.parent.name for path in PLANS_DIR.glob("*/plan.json"))
+
+
+def scan_plan(plan: Path):
+    return PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
+                            runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_checkov_plan_matches_manifest(name):
+    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    reported = checkov_verdicts(scan_plan(PLANS_DIR / name / "plan.json"))
+    expected = expected_verdicts(f"terraform/{name}", engine="terraform_plan")
+    wrong = {key: (verdict, reported.get(key, "not reported (UNKNOWN)")) for key, verdict in expected.items()
+             if reported.get(key, "UNKNOWN") != verdict}
+    unlisted = {key: verdict for key, verdict in reported.items() if key not in expected}
+    assert not wrong, f"expected vs reported: {wrong}"
+    assert not unlisted, f"reported but not in the manifest: {unlisted}"
+    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+
+
+def test_checkov_command_on_a_plan():
+    plan = PLANS_DIR / "plan_rekey_replication_set" / "plan.json"
+    completed = subprocess.run([str(Path(sys.executable).with_name("checkov")), "-f", str(plan), "--framework",
+                                "terraform_plan", "--external-checks-dir", "checks", "--skip-download",
+                                "--check", "CKV_IM_15", "-o", "json"],
+                               cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    report = json.loads(completed.stdout)
+    failed = [(c["check_id"], c["resource"]) for c in report["results"]["failed_checks"]]
+    assert failed == [("CKV_IM_15", "aws_ssmincidents_replication_set.main")]
+    assert completed.returncode == 1
+
+
+# --- plans the pack cannot read ----------------------------------------------------------------------
+def real_plan() -> dict:
+    return json.loads((PLANS_DIR / "region_compliant" / "plan.json").read_text())
+
+
+@pytest.mark.parametrize("mutate, reason", [
+    (lambda text: text[: len(text) // 2], "not readable JSON"),
+    (lambda text: json.dumps({**json.loads(text), "errored": True}), "errored"),
+    (lambda text: json.dumps({**json.loads(text), "format_version": "0.1"}), "format_version 0.1"),
+    (lambda text: json.dumps({k: v for k, v in json.loads(text).items() if k != "format_version"}), "format_version"),
+    (lambda text: "[]", "not a JSON object"),
+    (lambda text: "", "not readable JSON"),
+])
+def test_unreadable_plans_are_unknown_with_a_reason(tmp_path, mutate, reason):
+    plan = tmp_path / "plan.json"
+    plan.write_text(mutate((PLANS_DIR / "region_compliant" / "plan.json").read_text()))
+    model = plan_model(str(plan))
+    assert is_unknown(model) and reason in model.reason
+
+
+def test_unreadable_plans_give_no_verdict_and_no_error_through_checkov(tmp_path):
+    document = real_plan()
+    document["errored"] = True
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    assert checkov_verdicts(scan_plan(plan)) == {}
+    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+
+
+def test_a_50_mb_plan(tmp_path):
+    """A plan with many resources: read once, judged, no error."""
+    document = real_plan()
+    topic = {"address": "aws_sns_topic.t", "mode": "managed", "type": "aws_sns_topic", "name": "t",
+             "values": {"name": "t", "policy": "x" * 1000, "tags": {"Team": "sre"}}}
+    filler = [dict(topic, address=f"aws_sns_topic.t{i}", name=f"t{i}") for i in range(47_000)]
+    document["planned_values"]["root_module"]["resources"].extend(filler)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    assert plan.stat().st_size > 50 * 1024 * 1024
+    model = plan_model(str(plan))
+    assert not is_unknown(model)
+    assert len(model.topics) == 47_000
+    assert model.replication_sets["aws_ssmincidents_replication_set.main"].entries
