@@ -94,3 +94,27 @@ def test_a_50_mb_plan(tmp_path):
     assert not is_unknown(model)
     assert len(model.topics) == 47_000
     assert model.replication_sets["aws_ssmincidents_replication_set.main"].entries
+
+
+def test_truncated_plan_through_checkov_gives_no_verdict_and_no_error(tmp_path):
+    plan = tmp_path / "plan.json"
+    text = (PLANS_DIR / "region_compliant" / "plan.json").read_text()
+    plan.write_text(text[: len(text) // 3])
+    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    assert checkov_verdicts(scan_plan(plan)) == {}
+    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+
+
+def test_entries_are_joined_by_region_name_not_position():
+    """Terraform sorts the Region set: in this plan us-west-2 comes first, unlike the configuration."""
+    document = json.loads((PLANS_DIR / "ref_mixed_owned_keys" / "plan.json").read_text())
+    planned = next(r for r in document["planned_values"]["root_module"]["resources"]
+                   if r["type"] == "aws_ssmincidents_replication_set")
+    configured = next(r for r in document["configuration"]["root_module"]["resources"]
+                      if r["type"] == "aws_ssmincidents_replication_set")
+    assert [e["name"] for e in planned["values"]["region"]] != \
+        [e["name"]["constant_value"] for e in configured["expressions"]["region"]]
+    model = plan_model(str(PLANS_DIR / "ref_mixed_owned_keys" / "plan.json"))
+    entries = {e.name: e.key for e in model.replication_sets["aws_ssmincidents_replication_set.main"].entries}
+    assert entries["us-west-2"] is None                                  # DefaultKey: the AWS owned key
+    assert entries["us-east-1"].key.name == "aws_kms_key.east"           # from the configuration's reference
