@@ -24,6 +24,15 @@ def checkov_verdicts(report) -> dict[tuple[str, str], str]:
     return verdicts
 
 
+def assert_verdicts_match(reported: dict, expected: dict) -> None:
+    """Every listed PASSED/FAILED reported, every listed UNKNOWN absent, nothing reported unlisted."""
+    wrong = {key: (verdict, reported.get(key, "not reported (UNKNOWN)")) for key, verdict in expected.items()
+             if reported.get(key, "UNKNOWN") != verdict}
+    unlisted = {key: verdict for key, verdict in reported.items() if key not in expected}
+    assert not wrong, f"expected vs reported: {wrong}"
+    assert not unlisted, f"reported but not in the manifest: {unlisted}"
+
+
 def scan_terraform(directory: Path):
     runner = TerraformRunner()
     return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],

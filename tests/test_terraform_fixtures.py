@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checkov_scan import checkov_verdicts, scan_terraform, scan_terraform_json
+from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_terraform, scan_terraform_json
 from ckv_im import checkov_terraform
 from manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
 
@@ -23,9 +23,5 @@ def assert_scan_matches_manifest(fixture, scan):
     reported = checkov_verdicts(scan(FIXTURES_DIR / fixture))
     expected = expected_verdicts(fixture)
 
-    wrong = {key: (verdict, reported.get(key, "not reported (UNKNOWN)")) for key, verdict in expected.items()
-             if reported.get(key, "UNKNOWN") != verdict}
-    unlisted = {key: verdict for key, verdict in reported.items() if key not in expected}
-    assert not wrong, f"expected vs reported: {wrong}"
-    assert not unlisted, f"reported but not in the manifest: {unlisted}"
+    assert_verdicts_match(reported, expected)
     assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []

@@ -10,7 +10,7 @@ import pytest
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.plan_runner import Runner as PlanRunner
 
-from checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts
+from checkov_scan import CHECKS_DIR, RULE_IDS, assert_verdicts_match, checkov_verdicts
 from ckv_im import checkov_terraform
 from ckv_im.model import is_unknown
 from ckv_im.plan_model import plan_model
@@ -30,11 +30,7 @@ def test_checkov_plan_matches_manifest(name):
     errors_before = len(checkov_terraform.INTERNAL_ERRORS)
     reported = checkov_verdicts(scan_plan(PLANS_DIR / name / "plan.json"))
     expected = expected_verdicts(f"terraform/{name}", engine="terraform_plan")
-    wrong = {key: (verdict, reported.get(key, "not reported (UNKNOWN)")) for key, verdict in expected.items()
-             if reported.get(key, "UNKNOWN") != verdict}
-    unlisted = {key: verdict for key, verdict in reported.items() if key not in expected}
-    assert not wrong, f"expected vs reported: {wrong}"
-    assert not unlisted, f"reported but not in the manifest: {unlisted}"
+    assert_verdicts_match(reported, expected)
     assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
 
 

@@ -41,6 +41,7 @@ from ckv_im.terraform_model import (
     clean,
     dig,
     key_ref_from_literal,
+    naming_of,
     parse_policy,
 )
 
@@ -323,17 +324,17 @@ class PlanModelBuilder:
                 return self._keys_behind(_references(alias.expressions.get("target_key_id")), prefix, depth + 1)
         return []
 
-    @staticmethod
-    def _naming(references: list[str]) -> Any:
+    def _naming(self, references: list[str], prefix: str, depth: int = 0) -> Any:
+        """How an entry's expression names its key (CKV_IM_14), following module outputs."""
         for reference in references:
-            parts = _INDEX.sub("", reference).split(".")
-            if len(parts) == 3 and parts[0] in KEY_TYPES:
-                return {"arn": "key_arn", "id": "key_id", "key_id": "key_id"}.get(parts[2], Unknown(reference))
-            if len(parts) == 3 and parts[0] == "aws_kms_alias":
-                return {"target_key_arn": "key_arn", "arn": "alias_arn", "name": "alias_name", "id": "alias_name",
-                        "target_key_id": "key_id"}.get(parts[2], Unknown(reference))
-            if len(parts) == 3 and parts[0] == "module":
-                return "key_arn"  # named by the module's output; see the output's own expression
+            parts = _steps(reference)
+            if len(parts) == 3 and parts[0] == "module" and depth < 16:
+                instance = f"{prefix}module.{parts[1]}."
+                module = self.index.modules.get(config_address(instance))
+                output = ((module.body.get("outputs") or {}) if module else {}).get(parts[2])
+                return self._naming(_references((output or {}).get("expression")), instance, depth + 1)
+            if len(parts) == 3 and (parts[0] in KEY_TYPES or parts[0] == "aws_kms_alias"):
+                return naming_of(parts[0], parts[2], reference)
         return Unknown("the expression does not name a key attribute")
 
     # replication sets -----------------------------------------------------------------------------
@@ -397,16 +398,16 @@ class PlanModelBuilder:
                 return None, []
             key_ref = key_ref_from_literal(value)
             if references:  # a reference known at plan time (an existing key): its form decides the naming
-                key_ref.naming = self._naming(references)
+                key_ref.naming = self._naming(references, prefix)
             key_ref.key = self.model.keys.get(keys[0]) if len(keys) == 1 else None
             return key_ref, keys[:1] if key_ref.key else []
         if len(keys) == 1 and keys[0] in self.model.keys:
             key = self.model.keys[keys[0]]
-            return KeyRef(references[0], self._naming(references), key=key, region=key.region), keys
+            return KeyRef(references[0], self._naming(references, prefix), key=key, region=key.region), keys
         if config is None:
             return Unknown("the entry's configuration is not in the plan"), []
         text = references[0] if references else "an expression"
-        return KeyRef(text, self._naming(references), region=Unknown(f"{text} is known only after apply")), []
+        return KeyRef(text, self._naming(references, prefix), region=Unknown(f"{text} is known only after apply")), []
 
     # plan changes (CKV_IM_15, CKV_IM_16) ----------------------------------------------------------
     def _plan_change(self, address: str, entries: Any) -> PlanChange:

@@ -615,11 +615,7 @@ class TerraformModelBuilder:
                 return Unknown(f"{text} is not a string")
             return key_ref_from_literal(resolved.value)
         if isinstance(resolved, DataRef):
-            naming = {("aws_kms_key", "arn"): "key_arn", ("aws_kms_key", "id"): "key_id",
-                      ("aws_kms_alias", "target_key_arn"): "key_arn", ("aws_kms_alias", "arn"): "alias_arn",
-                      ("aws_kms_alias", "name"): "alias_name", ("aws_kms_alias", "id"): "alias_name",
-                      ("aws_kms_alias", "target_key_id"): "key_id"}.get((resolved.type, resolved.attribute))
-            return KeyRef(text, naming or Unknown(f"{resolved.text} is a data source lookup"),
+            return KeyRef(text, naming_of(resolved.type, resolved.attribute, resolved.text),
                           region=Unknown(f"{resolved.text} is a data source lookup"))
         if isinstance(resolved, Ref):
             key, _ = self._key_of(resolved)
@@ -673,14 +669,19 @@ def key_ref_from_literal(value: str) -> KeyRef:
     return KeyRef(value, naming, region=region)
 
 
+_KEY_NAMING = {"arn": "key_arn", "id": "key_id", "key_id": "key_id"}
+_ALIAS_NAMING = {"target_key_arn": "key_arn", "arn": "alias_arn", "name": "alias_name", "id": "alias_name",
+                 "target_key_id": "key_id"}
+
+
+def naming_of(resource_type: str, attribute: str, text: str) -> Any:
+    """How ``<type>.<name>.<attribute>`` names a key (CKV_IM_14): key_arn, key_id, alias_arn or alias_name."""
+    table = _KEY_NAMING if resource_type in KEY_TYPES else _ALIAS_NAMING if resource_type == "aws_kms_alias" else {}
+    return table.get(attribute, Unknown(f"{text} is not a KMS key or alias attribute"))
+
+
 def _naming_of(ref: Ref) -> Any:
-    if ref.type in KEY_TYPES:
-        return {"arn": "key_arn", "id": "key_id", "key_id": "key_id"}.get(
-            ref.attribute, Unknown(f"{ref.text} is not a key ARN attribute"))
-    if ref.type == "aws_kms_alias":
-        return {"target_key_arn": "key_arn", "arn": "alias_arn", "name": "alias_name", "id": "alias_name",
-                "target_key_id": "key_id"}.get(ref.attribute, Unknown(f"{ref.text} is not a key attribute"))
-    return Unknown(f"{ref.text} is not a KMS key attribute")
+    return naming_of(ref.type, ref.attribute, ref.text)
 
 
 def _expression_text(raw: Any, rendered: Any) -> str:
