@@ -114,3 +114,43 @@ def test_entries_are_joined_by_region_name_not_position():
     entries = {e.name: e.key for e in model.replication_sets["aws_ssmincidents_replication_set.main"].entries}
     assert entries["us-west-2"] is None                                  # DefaultKey: the AWS owned key
     assert entries["us-east-1"].key.name == "aws_kms_key.east"           # from the configuration's reference
+
+
+JUNK = [None, 0, -1, True, "", "x", [], {}, [None], {"x": None}, "DefaultKey", ["delete"], {"references": 3}]
+
+
+def mutate(node, rng, depth=0):
+    """A copy of a plan with random parts replaced by values of the wrong shape."""
+    if rng.random() < 0.08:
+        return rng.choice(JUNK)
+    if isinstance(node, dict) and depth < 12:
+        return {k: mutate(v, rng, depth + 1) for k, v in node.items()}
+    if isinstance(node, list) and depth < 12:
+        return [mutate(v, rng, depth + 1) for v in node]
+    return node
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_mangled_plans_never_raise(tmp_path, seed):
+    import random
+
+    from ckv_im import rules
+    from ckv_im.plan_model import PlanModelBuilder
+
+    source = "plan_delete_used_key" if seed % 2 else "im_sns_topics"
+    rng = random.Random(seed)
+    document = {key: mutate(value, rng) for key, value in json.loads((PLANS_DIR / source / "plan.json").read_text()).items()}
+    document["format_version"] = "1.2"
+    model = PlanModelBuilder(document).build()
+    for key in model.keys.values():
+        for rule in (rules.symmetric_encryption_key, rules.required_key_policy_statement, rules.no_wildcard_principal,
+                     rules.key_enabled_and_guarded, rules.no_personal_data_in_names):
+            rule(key, model)
+    for rset in model.replication_sets.values():
+        for rule in (rules.key_region_matches_entry, rules.all_or_no_customer_managed_keys,
+                     rules.keys_named_by_arn, rules.plan_keeps_replication_set, rules.plan_keeps_used_keys):
+            rule(rset, model)
+    for resource in model.im_resources.values():
+        rules.no_credentials_in_urls(resource, model)
+    for topic in model.topics.values():
+        rules.response_plan_topic_encrypted(topic, model)

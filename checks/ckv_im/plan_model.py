@@ -90,6 +90,21 @@ def _unsupported(document: Any) -> str | None:
 
 
 # --- walking the plan ----------------------------------------------------------------------------
+def _dict(value: Any) -> dict:
+    """A plan element that should be an object; anything else reads as empty (plans come from anywhere)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _by_address(items) -> dict[str, dict]:
+    """Resources (planned, prior or changed) by address; entries without a string address and type are skipped."""
+    return {item["address"]: item for item in items
+            if isinstance(item, dict) and isinstance(item.get("address"), str) and isinstance(item.get("type"), str)}
+
+
 def _module_resources(module: Any) -> Iterator[dict]:
     """Resources of a planned_values / prior_state module and of its child modules."""
     stack = [module]
@@ -97,8 +112,8 @@ def _module_resources(module: Any) -> Iterator[dict]:
         current = stack.pop()
         if not isinstance(current, dict):
             continue
-        yield from (r for r in current.get("resources") or [] if isinstance(r, dict))
-        stack.extend(current.get("child_modules") or [])
+        yield from (r for r in _list(current.get("resources")) if isinstance(r, dict))
+        stack.extend(_list(current.get("child_modules")))
 
 
 @dataclass
@@ -157,14 +172,14 @@ class PlanIndex:
 
 def index_plan(document: dict) -> PlanIndex:
     index = PlanIndex()
-    planned_values = document.get("planned_values") or {}
-    index.planned = {r.get("address"): r for r in _module_resources(planned_values.get("root_module"))}
-    prior_values = (document.get("prior_state") or {}).get("values") or {}
-    index.prior = {r.get("address"): r for r in _module_resources(prior_values.get("root_module"))}
-    index.changes = {c.get("address"): c for c in document.get("resource_changes") or [] if isinstance(c, dict)}
-    configuration = document.get("configuration") or {}
-    index.providers = configuration.get("provider_config") or {}
-    index.variables = {name: (v or {}).get("value") for name, v in (document.get("variables") or {}).items()
+    planned_values = _dict(document.get("planned_values"))
+    index.planned = _by_address(_module_resources(planned_values.get("root_module")))
+    prior_values = _dict(_dict(document.get("prior_state")).get("values"))
+    index.prior = _by_address(_module_resources(prior_values.get("root_module")))
+    index.changes = _by_address(_list(document.get("resource_changes")))
+    configuration = _dict(document.get("configuration"))
+    index.providers = _dict(configuration.get("provider_config"))
+    index.variables = {name: _dict(v).get("value") for name, v in _dict(document.get("variables")).items()
                        if isinstance(v, dict)}
     stack = [("", configuration.get("root_module"))]
     while stack:
@@ -172,10 +187,10 @@ def index_plan(document: dict) -> PlanIndex:
         if not isinstance(module, dict):
             continue
         index.modules[prefix] = ConfigModule(prefix, module)
-        for resource in module.get("resources") or []:
+        for resource in _list(module.get("resources")):
             if isinstance(resource, dict) and isinstance(resource.get("address"), str):
                 index.config[prefix + resource["address"]] = ConfigResource(prefix, resource)
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _dict(module.get("module_calls")).items():
             if isinstance(call, dict):
                 stack.append((f"{prefix}module.{name}.", call.get("module")))
     return index
@@ -207,7 +222,7 @@ class PlanModelBuilder:
         return values if isinstance(values, dict) else {}
 
     def _after_unknown(self, address: str) -> dict:
-        change = (self.index.changes.get(address) or {}).get("change") or {}
+        change = _dict(_dict(self.index.changes.get(address)).get("change"))
         unknown = change.get("after_unknown")
         return unknown if isinstance(unknown, dict) else {}
 
@@ -278,7 +293,7 @@ class PlanModelBuilder:
         provider = self.index.providers.get(key) if isinstance(key, str) else None
         if not isinstance(provider, dict):
             return Unknown(f"the provider of {address} is not in the plan's configuration")
-        expression = (provider.get("expressions") or {}).get("region")
+        expression = _dict(provider.get("expressions")).get("region")
         if not isinstance(expression, dict):
             return Unknown(f"provider {key} sets no region (it comes from the environment)")
         if isinstance(expression.get("constant_value"), str):
@@ -309,9 +324,8 @@ class PlanModelBuilder:
         if parts[0] == "module" and len(parts) >= 3:
             instance = f"{prefix}module.{parts[1]}."
             module = self.index.modules.get(config_address(instance))
-            outputs = (module.body.get("outputs") or {}) if module else {}
-            output = outputs.get(parts[2]) if isinstance(outputs, dict) else None
-            expression = output.get("expression") if isinstance(output, dict) else None
+            output = _dict(_dict(module.body.get("outputs")).get(parts[2])) if module else {}
+            expression = output.get("expression")
             return self._keys_behind(_references(expression), instance, depth + 1)
         if parts[0] in KEY_TYPES:
             # Terraform lists a traversal and its prefixes (aws_kms_key.k["a"].arn, aws_kms_key.k["a"],
@@ -331,8 +345,8 @@ class PlanModelBuilder:
             if len(parts) == 3 and parts[0] == "module" and depth < 16:
                 instance = f"{prefix}module.{parts[1]}."
                 module = self.index.modules.get(config_address(instance))
-                output = ((module.body.get("outputs") or {}) if module else {}).get(parts[2])
-                return self._naming(_references((output or {}).get("expression")), instance, depth + 1)
+                output = _dict(_dict(module.body.get("outputs")).get(parts[2])) if module else {}
+                return self._naming(_references(output.get("expression")), instance, depth + 1)
             if len(parts) == 3 and (parts[0] in KEY_TYPES or parts[0] == "aws_kms_alias"):
                 return naming_of(parts[0], parts[2], reference)
         return Unknown("the expression does not name a key attribute")
@@ -356,8 +370,8 @@ class PlanModelBuilder:
         config = self._config(address)
         blocks: dict[str, dict] = {}
         for attribute in ("region", "regions"):
-            for block in (config.expressions.get(attribute) if config else None) or []:
-                name = (block.get("name") or {}).get("constant_value") if isinstance(block, dict) else None
+            for block in _list(config.expressions.get(attribute) if config else None):
+                name = _dict(block.get("name")).get("constant_value") if isinstance(block, dict) else None
                 if isinstance(name, str):
                     blocks[name] = block
         return blocks
@@ -369,7 +383,7 @@ class PlanModelBuilder:
         prefix = instance_prefix(address)
         entries, users = [], []
         for attribute in ("region", "regions"):
-            planned = values.get(attribute) or []
+            planned = _list(values.get(attribute))
             unknown_entries = unknown.get(attribute) if isinstance(unknown.get(attribute), list) else []
             for position, entry in enumerate(planned if isinstance(planned, list) else []):
                 if not isinstance(entry, dict):
@@ -389,13 +403,15 @@ class PlanModelBuilder:
     def _entry_key(self, entry: dict, config: dict | None, unknown: bool, prefix: str):
         if config is not None and "kms_key_arn" not in config:
             return None, []  # no key in the configuration: the AWS owned key (the provider says DefaultKey)
-        expression = (config or {}).get("kms_key_arn")
+        expression = _dict(config).get("kms_key_arn")
         references = _references(expression)
         keys = self._keys_behind(references, prefix)
         if not unknown:
             value = entry.get("kms_key_arn")
             if value in (None, "", "DefaultKey"):
                 return None, []
+            if not isinstance(value, str):
+                return Unknown(f"kms_key_arn is not a string ({type(value).__name__})"), []
             key_ref = key_ref_from_literal(value)
             if references:  # a reference known at plan time (an existing key): its form decides the naming
                 key_ref.naming = self._naming(references, prefix)
@@ -411,9 +427,9 @@ class PlanModelBuilder:
 
     # plan changes (CKV_IM_15, CKV_IM_16) ----------------------------------------------------------
     def _plan_change(self, address: str, entries: Any) -> PlanChange:
-        change = (self.index.changes.get(address) or {}).get("change") or {}
-        actions = tuple(a for a in change.get("actions") or [] if isinstance(a, str))
-        before = _entry_keys((change.get("before") or {}) if isinstance(change.get("before"), dict) else {})
+        change = _dict(_dict(self.index.changes.get(address)).get("change"))
+        actions = tuple(a for a in _list(change.get("actions")) if isinstance(a, str))
+        before = _entry_keys(_dict(change.get("before")))
         rekeyed, undecided = [], []
         if "update" in actions and isinstance(entries, list):
             for entry in entries:
@@ -450,7 +466,7 @@ class PlanModelBuilder:
     def _destroyed_replication_sets(self) -> list[str]:
         return [address for address, change in self.index.changes.items()
                 if change.get("type") == REPLICATION_SET and address not in self.index.planned
-                and "delete" in ((change.get("change") or {}).get("actions") or [])]
+                and "delete" in _list(_dict(_dict(change).get("change")).get("actions"))]
 
     def _planned_arn(self, key_address: str) -> Any:
         arn = self._value(key_address, "arn")
@@ -458,8 +474,8 @@ class PlanModelBuilder:
 
     def _lost_keys(self, address: str, before: dict[str, Any], entries: Any) -> list[str]:
         used = {arn: name for name, arn in before.items() if isinstance(arn, str)}
-        by_arn = {(r.get("values") or {}).get("arn"): a for a, r in self.index.prior.items()
-                  if r.get("type") in KEY_TYPES}
+        by_arn = {arn: a for a, r in self.index.prior.items()
+                  if r["type"] in KEY_TYPES and isinstance(arn := _dict(r.get("values")).get("arn"), str)}
         candidates = {by_arn[arn]: f"used by Region entry {name} before the plan" for arn, name in used.items()
                       if arn in by_arn}
         for entry in entries if isinstance(entries, list) else []:
@@ -467,8 +483,8 @@ class PlanModelBuilder:
                 candidates.setdefault(entry.key.key.name, f"used by Region entry {entry.name} after the plan")
         lost = []
         for key_address, use in candidates.items():
-            change = (self.index.changes.get(key_address) or {}).get("change") or {}
-            actions = change.get("actions") or []
+            change = _dict(_dict(self.index.changes.get(key_address)).get("change"))
+            actions = _list(change.get("actions"))
             if "delete" in actions:
                 verb = "replaces" if "create" in actions else "deletes"
                 lost.append(f"the plan {verb} {key_address}, {use}: keep the key while the replication set uses it")
@@ -482,7 +498,9 @@ class PlanModelBuilder:
         values.pop("tags_all", None)  # provider default tags belong to every resource
         name_fields = {path: value for path in NAME_FIELDS.get(resource.get("type"), ())
                        if (value := dig(values, path)) is not None}
-        return IncidentManagerResource(address, resource.get("type"), name_fields, values.get("tags") or {}, values)
+        tags = values.get("tags")
+        return IncidentManagerResource(address, resource.get("type"), name_fields,
+                                       tags if isinstance(tags, dict) or is_unknown(tags) else {}, values)
 
     def _topics(self) -> None:
         for address, resource in self.index.planned.items():
@@ -506,9 +524,9 @@ class PlanModelBuilder:
         if config is None:
             return []
         expressions = [config.expressions.get("chat_channel")]
-        for template in config.expressions.get("incident_template") or []:
-            for target in (template or {}).get("notification_target") or []:
-                expressions.append((target or {}).get("sns_topic_arn"))
+        for template in _list(config.expressions.get("incident_template")):
+            for target in _list(_dict(template).get("notification_target")):
+                expressions.append(_dict(target).get("sns_topic_arn"))
         return [config.prefix + ".".join(_INDEX.sub("", r).split(".")[:2]) for e in expressions
                 for r in _references(e) if r.startswith(f"{SNS_TOPIC}.")]
 
@@ -517,7 +535,7 @@ def _entry_keys(values: dict) -> dict[str, Any]:
     """Region name -> key ARN (None for the AWS owned key) of a replication set's values."""
     keys = {}
     for attribute in ("region", "regions"):
-        for entry in values.get(attribute) or []:
+        for entry in _list(values.get(attribute)):
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                 arn = entry.get("kms_key_arn")
                 keys[entry["name"]] = None if arn in (None, "", "DefaultKey") else arn
@@ -525,5 +543,5 @@ def _entry_keys(values: dict) -> dict[str, Any]:
 
 
 def _disabled(change: dict) -> bool:
-    before, after = change.get("before") or {}, change.get("after") or {}
+    before, after = _dict(change.get("before")), _dict(change.get("after"))
     return any(before.get(name) is not False and after.get(name) is False for name in ("is_enabled", "enabled"))
