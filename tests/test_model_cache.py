@@ -18,3 +18,26 @@ def test_one_model_build_per_graph(monkeypatch):
     verdicts = checkov_verdicts(scan_terraform(FIXTURES_DIR / "terraform" / "region_module_outputs"))
     assert len(verdicts) > 10  # many checks on many resources ...
     assert len(builds) == 1    # ... one index of the graph
+
+
+def test_a_plan_file_is_read_once(monkeypatch):
+    from checkov.runner_filter import RunnerFilter
+    from checkov.terraform.plan_runner import Runner as PlanRunner
+
+    from checkov_scan import CHECKS_DIR, RULE_IDS
+    from ckv_im import plan_model
+
+    loads = []
+    original = plan_model._load
+
+    def counting_load(*arguments):
+        loads.append(1)
+        return original(*arguments)
+
+    monkeypatch.setattr(plan_model, "_load", counting_load)
+    monkeypatch.setattr(plan_model, "_CACHE", type(plan_model._CACHE)())
+    plan = FIXTURES_DIR / "terraform_plan" / "region_module_outputs" / "plan.json"
+    report = PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
+                              runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))
+    assert len(checkov_verdicts(report)) > 10
+    assert len(loads) == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -48,7 +49,8 @@ from ckv_im.terraform_model import (
 MAX_PLAN_BYTES = 512 * 1024 * 1024
 NO_LIFECYCLE = "a plan carries no lifecycle block: the deletion guard is not visible (CKV_IM_15 covers plans)"
 _INDEX = re.compile(r"\[[^\]]*\]")
-_CACHE: dict[tuple[str, int, int], "ScanModel | Unknown"] = {}
+_CACHE: "OrderedDict[tuple[str, int, int], ScanModel | Unknown]" = OrderedDict()
+_CACHE_SIZE = 4  # plan files of one Checkov run; each is read once
 
 
 def plan_model(path: str) -> "ScanModel | Unknown":
@@ -59,8 +61,10 @@ def plan_model(path: str) -> "ScanModel | Unknown":
         return Unknown(f"the plan file cannot be read ({error.__class__.__name__})")
     key = (path, status.st_mtime_ns, status.st_size)
     if key not in _CACHE:
-        _CACHE.clear()  # one plan at a time: Checkov scans plan files one after another
         _CACHE[key] = _load(path, status.st_size)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
     return _CACHE[key]
 
 
