@@ -8,6 +8,7 @@ from ckv_im.model import (
     STACK_REGION,
     KeyRef,
     KmsKey,
+    PlanChange,
     RegionEntry,
     ReplicationSet,
     ScanModel,
@@ -151,3 +152,23 @@ def test_policy_rules_do_not_judge_a_policy_another_resource_may_replace():
     assert rules.required_key_policy_statement(key, EMPTY).status is Status.UNKNOWN
     assert rules.no_wildcard_principal(key, EMPTY).status is Status.UNKNOWN
     assert rules.symmetric_encryption_key(key, EMPTY).status is Status.PASSED  # still an Incident Manager key
+
+
+@pytest.mark.parametrize("change, im15, im16", [
+    (PlanChange(("create",)), Status.PASSED, Status.PASSED),
+    (PlanChange(("no-op",)), Status.PASSED, Status.PASSED),
+    (PlanChange(("delete", "create")), Status.FAILED, Status.PASSED),        # replace
+    (PlanChange(("create", "delete")), Status.FAILED, Status.PASSED),        # create-before-destroy replace
+    (PlanChange(("update",), rekeyed=["us-west-2 re-keyed"]), Status.FAILED, Status.PASSED),
+    (PlanChange(("update",), undecided=["us-west-2 ?"]), Status.UNKNOWN, Status.PASSED),
+    (PlanChange(("no-op",), lost_keys=["the plan deletes aws_kms_key.a"]), Status.PASSED, Status.FAILED),
+])
+def test_plan_rules(change, im15, im16):
+    replication_set = rset(entry("us-east-1", "us-east-1"), plan=change)
+    assert rules.plan_keeps_replication_set(replication_set, EMPTY).status is im15
+    assert rules.plan_keeps_used_keys(replication_set, EMPTY).status is im16
+
+
+def test_plan_rules_give_no_result_outside_a_plan():
+    assert rules.plan_keeps_replication_set(rset(entry("a", "a")), EMPTY).status is Status.UNKNOWN
+    assert rules.plan_keeps_used_keys(rset(entry("a", "a")), EMPTY).status is Status.UNKNOWN
