@@ -32,6 +32,7 @@ from ckv_im.model import (
     is_unknown,
 )
 from ckv_im.terraform_model import (
+    EXTERNAL_KEY_TYPES,
     IM_PREFIXES,
     KEY_TYPES,
     NAME_FIELDS,
@@ -250,7 +251,7 @@ class PlanModelBuilder:
             region=self._value(address, "region") or self.provider_region(address),
             key_spec=spec or "SYMMETRIC_DEFAULT",
             key_usage=self._value(address, "key_usage", "ENCRYPT_DECRYPT"),
-            origin="EXTERNAL" if resource_type in ("aws_kms_external_key", "aws_kms_replica_external_key") else "AWS_KMS",
+            origin="EXTERNAL" if resource_type in EXTERNAL_KEY_TYPES else "AWS_KMS",
             custom_key_store_id=self._value(address, "custom_key_store_id"),
             xks_key_id=self._value(address, "xks_key_id"),
             enabled=self._value(address, enabled, True),
@@ -514,13 +515,16 @@ class PlanModelBuilder:
                 if is_unknown(key) and config is not None and "kms_master_key_id" in config.expressions:
                     key = "a key known only after apply"  # set in the configuration: it will hold a key
                 self.model.topics[address] = SnsTopic(address, key)
+        # count / for_each instances of one topic block share its configuration address
+        instances: dict[str, list[str]] = {}
+        for address in self.model.topics:
+            instances.setdefault(config_address(address), []).append(address)
         for address, resource in self.index.planned.items():
             if resource.get("type") != RESPONSE_PLAN:
                 continue
-            config = self._config(address)
-            for topic in self._topic_references(config):
-                for planned in self.index.planned:
-                    if config_address(planned) == topic and address not in self.model.topics[planned].used_by:
+            for topic in self._topic_references(self._config(address)):
+                for planned in instances.get(topic, []):
+                    if address not in self.model.topics[planned].used_by:
                         self.model.topics[planned].used_by.append(address)
 
     @staticmethod

@@ -41,6 +41,7 @@ from ckv_im.terraform_graph import MISSING, Block, GraphIndex, RawFiles, join_sc
 
 KEY_TYPES = ("aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key")
 REPLICA_TYPES = ("aws_kms_replica_key", "aws_kms_replica_external_key")
+EXTERNAL_KEY_TYPES = ("aws_kms_external_key", "aws_kms_replica_external_key")  # imported key material
 REPLICATION_SET = "aws_ssmincidents_replication_set"
 RESPONSE_PLAN = "aws_ssmincidents_response_plan"
 IM_PREFIXES = ("aws_ssmincidents_", "aws_ssmcontacts_")
@@ -489,7 +490,7 @@ class TerraformModelBuilder:
             region=self.resolver.region_of_resource(block),
             key_spec=scalar(block, "customer_master_key_spec", MISSING),
             key_usage=scalar(block, "key_usage", "ENCRYPT_DECRYPT"),
-            origin="EXTERNAL" if block.type in ("aws_kms_external_key", "aws_kms_replica_external_key") else "AWS_KMS",
+            origin="EXTERNAL" if block.type in EXTERNAL_KEY_TYPES else "AWS_KMS",
             custom_key_store_id=scalar(block, "custom_key_store_id"),
             xks_key_id=scalar(block, "xks_key_id"),
             enabled=_boolean(scalar(block, enabled_attribute, True)),
@@ -538,20 +539,20 @@ class TerraformModelBuilder:
     def _key_behind(self, block: Block, attribute: str) -> "KmsKey | Unknown":
         raw, rendered = block.attribute(attribute)
         resolved = self.resolver.resolve(raw, rendered, Context.of(block))
-        return self._key_of(resolved)[0] or (resolved if is_unknown(resolved)
+        return self._key_of(resolved) or (resolved if is_unknown(resolved)
                                               else Unknown(f"{attribute} does not point at a key in the scan"))
 
-    def _key_of(self, resolved: Any) -> tuple["KmsKey | None", str | None]:
-        """The key resource a resolved reference leads to, and the alias it went through."""
+    def _key_of(self, resolved: Any) -> "KmsKey | None":
+        """The key resource a resolved reference leads to, directly or through an alias."""
         if isinstance(resolved, Ref) and resolved.block is not None:
             if resolved.block.type in KEY_TYPES:
-                return self.model.keys.get(resolved.block.address), None
+                return self.model.keys.get(resolved.block.address)
             if resolved.block.type == "aws_kms_alias":
                 raw, rendered = resolved.block.attribute("target_key_id")
                 target = self.resolver.resolve(raw, rendered, Context.of(resolved.block))
                 if isinstance(target, Ref) and target.block is not None and target.block.type in KEY_TYPES:
-                    return self.model.keys.get(target.block.address), resolved.block.address
-        return None, None
+                    return self.model.keys.get(target.block.address)
+        return None
 
     # replication sets
     def _replication_set(self, block: Block) -> ReplicationSet:
@@ -618,9 +619,9 @@ class TerraformModelBuilder:
             return KeyRef(text, naming_of(resolved.type, resolved.attribute, resolved.text),
                           region=Unknown(f"{resolved.text} is a data source lookup"))
         if isinstance(resolved, Ref):
-            key, _ = self._key_of(resolved)
+            key = self._key_of(resolved)
             region = key.region if key else Unknown(f"{resolved.text} does not lead to a key in the scan")
-            return KeyRef(text, _naming_of(resolved), key=key, region=region)
+            return KeyRef(text, naming_of(resolved.type, resolved.attribute, resolved.text), key=key, region=region)
         return resolved  # Unknown: the value could be anything, null included
 
     # Incident Manager resources and SNS topics
@@ -678,10 +679,6 @@ def naming_of(resource_type: str, attribute: str, text: str) -> Any:
     """How ``<type>.<name>.<attribute>`` names a key (CKV_IM_14): key_arn, key_id, alias_arn or alias_name."""
     table = _KEY_NAMING if resource_type in KEY_TYPES else _ALIAS_NAMING if resource_type == "aws_kms_alias" else {}
     return table.get(attribute, Unknown(f"{text} is not a KMS key or alias attribute"))
-
-
-def _naming_of(ref: Ref) -> Any:
-    return naming_of(ref.type, ref.attribute, ref.text)
 
 
 def _expression_text(raw: Any, rendered: Any) -> str:
