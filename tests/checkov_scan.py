@@ -45,3 +45,10 @@ def scan_terraform_json(directory: Path):
     runner = TerraformJsonRunner()
     return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
                       runner_filter=RunnerFilter(framework=["terraform_json"], checks=RULE_IDS))
+
+
+def scan_plan(plan: Path):
+    from checkov.terraform.plan_runner import Runner as PlanRunner
+
+    return PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
+                            runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))

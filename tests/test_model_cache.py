@@ -21,10 +21,7 @@ def test_one_model_build_per_graph(monkeypatch):
 
 
 def test_a_plan_file_is_read_once(monkeypatch):
-    from checkov.runner_filter import RunnerFilter
-    from checkov.terraform.plan_runner import Runner as PlanRunner
-
-    from checkov_scan import CHECKS_DIR, RULE_IDS
+    from checkov_scan import scan_plan
     from ckv_im import plan_model
 
     loads = []
@@ -37,7 +34,5 @@ def test_a_plan_file_is_read_once(monkeypatch):
     monkeypatch.setattr(plan_model, "_load", counting_load)
     monkeypatch.setattr(plan_model, "_CACHE", type(plan_model._CACHE)())
     plan = FIXTURES_DIR / "terraform_plan" / "region_module_outputs" / "plan.json"
-    report = PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
-                              runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))
-    assert len(checkov_verdicts(report)) > 10
+    assert len(checkov_verdicts(scan_plan(plan))) > 10
     assert len(loads) == 1

@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from checkov.runner_filter import RunnerFilter
-from checkov.terraform.plan_runner import Runner as PlanRunner
 
-from checkov_scan import CHECKS_DIR, RULE_IDS, assert_verdicts_match, checkov_verdicts
+from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_plan
 from ckv_im import checkov_terraform
 from ckv_im.model import is_unknown
 from ckv_im.plan_model import plan_model
@@ -18,11 +16,6 @@ from manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
 
 PLANS_DIR = FIXTURES_DIR / "terraform_plan"
 PLANS = sorted(path.parent.name for path in PLANS_DIR.glob("*/plan.json"))
-
-
-def scan_plan(plan: Path):
-    return PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
-                            runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))
 
 
 @pytest.mark.parametrize("name", PLANS)
