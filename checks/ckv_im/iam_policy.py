@@ -134,8 +134,17 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
 
 
 # kms:ViaService values ----------------------------------------------------------------------------
+# A CloudFormation key lives in the stack Region, and a policy value written with
+# ${AWS::Region} (the adapter keeps that text) names the same Region: for such a key the
+# text stands for the key Region. A value pinned to a Region by name may or may not be it.
+STACK_REGION_TEXT = "${AWS::Region}"
+_STACK_REGION = STACK_REGION_TEXT.casefold()
+
+
 def _known_region(key_region: Any) -> str | None:
-    """The key Region by name, or None when it is not known by name (Unknown, stack Region, ...)."""
+    """The key Region by name (the stack Region as ``${aws::region}``), or None when it is not known."""
+    if isinstance(key_region, StackRegion):
+        return _STACK_REGION
     if isinstance(key_region, str) and key_region.strip():
         return key_region.strip().casefold()
     return None
@@ -145,12 +154,18 @@ def _service_name(service: str, region: str) -> str:
     return f"{service}.{region}{_SERVICE_SUFFIX}"
 
 
+def _region_for(value: str, region: str | None) -> str | None:
+    """The stack Region is known only to values written with ${AWS::Region}; to the others it is unknown."""
+    return None if region == _STACK_REGION and _STACK_REGION not in value else region
+
+
 def _value_equals_service(value: Any, service: str, region: str | None) -> _Truth:
     if is_unknown(value):
         return _Truth.MAYBE
     if not isinstance(value, str):
         return _Truth.NO
     value = value.casefold()
+    region = _region_for(value, region)
     if region is not None:
         return _truth(value == _service_name(service, region))
     # No literal value equals the service name in every Region: at best it is pinned to one.
@@ -163,6 +178,7 @@ def _value_like_service(value: Any, service: str, region: str | None) -> _Truth:
         return _Truth.MAYBE
     if not isinstance(value, str):
         return _Truth.NO
+    region = _region_for(value.casefold(), region)
     if region is not None:
         return _truth(_glob_matches(value, _service_name(service, region)))
     if _glob_matches_every_region(value.casefold(), service):
@@ -465,7 +481,7 @@ def _why_undecided(statement: Any, key_region: Any) -> str:
     reasons = _unresolved_reasons(statement)
     if reasons:
         return "it holds unresolved values (" + "; ".join(reasons) + ")"
-    if _known_region(key_region) is None:
+    if _known_region(key_region) in (None, _STACK_REGION):
         return f"its kms:ViaService value names a Region and the key Region is {_region_text(key_region)}"
     return "its kms:ViaService condition uses an operator that cannot be decided statically"
 

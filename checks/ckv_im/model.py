@@ -112,6 +112,30 @@ class Result:
 
 NOT_APPLICABLE = Result.unknown()
 
+# A place in the source below a resource: the keys and list indexes that lead there,
+# e.g. ("Properties", "Regions", 1, "RegionConfiguration", "SseKmsKeyId").
+Where = tuple
+
+
+class Detail(str):
+    """A details line that also knows where its finding sits in the source.
+
+    Checkov reads it as the plain string it is; engines that point at a line
+    (cfn-lint) read ``where``. Only adapters that know source paths set them.
+    """
+
+    where: "Where | None"
+
+    def __new__(cls, text: str, where: "Where | None" = None) -> "Detail":
+        line = super().__new__(cls, text)
+        line.where = tuple(where) if where else None
+        return line
+
+
+def at(where: "Where | None", text: str) -> str:
+    """``text`` as a details line located at ``where`` (a plain string when the place is not known)."""
+    return Detail(text, where) if where else text
+
 
 @dataclass
 class KmsKey:
@@ -136,8 +160,11 @@ class KmsKey:
     policy_may_be_replaced: bool = False
     enabled: Any = True                         # bool or Unknown
     deletion_guard: Any = False                 # bool or Unknown
+    deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
     description: Any = None
     tags: Any = field(default_factory=dict)     # dict, or Unknown when the tags map is unresolved
+    # field name (key_spec, origin, policy, enabled, ...) -> where it is written, when the adapter knows
+    where: dict[str, Where] = field(default_factory=dict)
 
     @property
     def is_replica(self) -> bool:
@@ -162,6 +189,7 @@ class RegionEntry:
     name: Region                                # Region name of the entry
     key: "KeyRef | None | Unknown"              # None: the AWS owned key; Unknown: may or may not be set
     line: "int | None" = None                   # where the entry is written, for details lines
+    where: "Where | None" = None                # the same as a source path, when the adapter knows it
 
 
 @dataclass
@@ -183,6 +211,7 @@ class ReplicationSet:
     deletion_guard: Any = False                 # bool or Unknown
     deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
     plan: "PlanChange | None" = None            # only when the input is a plan
+    where: dict[str, Where] = field(default_factory=dict)
 
 
 @dataclass
@@ -194,6 +223,8 @@ class IncidentManagerResource:
     name_fields: dict[str, Any] = field(default_factory=dict)   # field path -> value (strings, lists, dicts)
     tags: Any = field(default_factory=dict)
     config: Any = field(default_factory=dict)                   # every value, for the URL credential scan
+    # "config", each name field and "tags" -> where it is written, when the adapter knows
+    where: dict[str, Where] = field(default_factory=dict)
 
 
 @dataclass
@@ -201,6 +232,7 @@ class SnsTopic:
     name: str
     kms_master_key_id: Any = None               # None when not set, Unknown when unresolved
     used_by: list[str] = field(default_factory=list)             # response plans that notify through it
+    where: dict[str, Where] = field(default_factory=dict)
 
 
 @dataclass

@@ -22,9 +22,10 @@ from ckv_im.model import (
     ScanModel,
     SnsTopic,
     Status,
+    at,
     is_unknown,
 )
-from ckv_im.sensitive_text import personal_data_in, strings_in, url_credentials_in
+from ckv_im.sensitive_text import located_strings_in, personal_data_in, url_credentials_in
 
 
 def is_incident_manager_key(key: KmsKey, model: ScanModel) -> bool:
@@ -49,12 +50,15 @@ def symmetric_encryption_key(key: KmsKey, model: ScanModel) -> Result:
             return Result.unknown(f"{key.name}: the primary key of this replica is not resolved ({key.primary.reason})")
         source = key.primary
     problems, unknowns = [], []
-    for label, value, wanted in (("key spec", source.key_spec, "SYMMETRIC_DEFAULT"),
-                                 ("key usage", source.key_usage, "ENCRYPT_DECRYPT")):
+    for label, field, wanted in (("key spec", "key_spec", "SYMMETRIC_DEFAULT"),
+                                 ("key usage", "key_usage", "ENCRYPT_DECRYPT")):
+        value = getattr(source, field)
+        # a replica's spec is written on its primary: this resource's place for it is the primary reference
+        where = key.where.get("primary" if key.is_replica else field)
         if is_unknown(value):
             unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
         elif value != wanted:
-            problems.append(f"{key.name}: {label} is {value}; Incident Manager supports only {wanted} keys")
+            problems.append(at(where, f"{key.name}: {label} is {value}; Incident Manager supports only {wanted} keys"))
     return Result.judge(problems, unknowns, f"{key.name} is a symmetric encryption key")
 
 
@@ -70,19 +74,22 @@ def no_imported_material_or_custom_store(key: KmsKey, model: ScanModel) -> Resul
     problems, unknowns = [], []
     if key.resource_type in _EXTERNAL_KEY_TYPES:
         problems.append(f"{key.name} is an {key.resource_type}: a key with imported key material")
-    origins = [key.origin] + ([key.primary.origin] if isinstance(key.primary, KmsKey) else [])
-    for origin in origins:
+    origins = [(key.origin, key.where.get("origin"))]
+    if isinstance(key.primary, KmsKey):
+        origins.append((key.primary.origin, key.where.get("primary")))
+    for origin, where in origins:
         if is_unknown(origin):
             unknowns.append(f"{key.name}: key origin is not resolved ({origin.reason})")
         elif origin == "EXTERNAL":
-            problems.append(f"{key.name}: origin EXTERNAL means imported key material")
+            problems.append(at(where, f"{key.name}: origin EXTERNAL means imported key material"))
         elif origin in _CUSTOM_STORE_ORIGINS:
-            problems.append(f"{key.name}: origin {origin} means a custom key store")
+            problems.append(at(where, f"{key.name}: origin {origin} means a custom key store"))
     for label, value in (("custom_key_store_id", key.custom_key_store_id), ("xks_key_id", key.xks_key_id)):
         if is_unknown(value):
             unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
         elif value not in (None, ""):
-            problems.append(f"{key.name}: {label} is set ({value}); custom key stores are not supported")
+            problems.append(at(key.where.get(label), f"{key.name}: {label} is set ({value}); "
+                                                     "custom key stores are not supported"))
     return Result.judge(problems, unknowns, f"{key.name} has AWS KMS key material in the default key store")
 
 
@@ -92,7 +99,7 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
     if is_unknown(rset.entries):
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
     problems, unknowns = [], []
-    stack_key_entries = []  # (entry name, key text) of entries served by keys in the stack Region
+    stack_key_entries = []  # (entry name, key text, where) of entries served by keys in the stack Region
     for entry in rset.entries:
         key = entry.key
         if key is None:
@@ -101,7 +108,7 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
             unknowns.append(f"Region entry {_entry_label(entry)}: its key is not resolved ({key.reason})")
             continue
         if key.region is STACK_REGION and entry.name is not STACK_REGION:
-            stack_key_entries.append((entry.name, key.text))
+            stack_key_entries.append((entry.name, key.text, entry.where))
             continue
         if key.region is STACK_REGION or entry.name is STACK_REGION:
             if key.region is not entry.name:
@@ -111,8 +118,8 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
         if is_unknown(key.region) or is_unknown(entry.name):
             unknowns.append(f"Region entry {_entry_label(entry)} uses {key.text} in {_region_text(key.region)}")
         elif key.region != entry.name:
-            problems.append(f"Region entry {_entry_label(entry)} uses {key.text}, a key in {key.region}: "
-                            f"use a key in {entry.name}")
+            problems.append(at(entry.where, f"Region entry {_entry_label(entry)} uses {key.text}, a key in "
+                                            f"{key.region}: use a key in {entry.name}"))
     _judge_stack_region_keys(rset, stack_key_entries, problems, unknowns)
     return Result.judge(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
 
@@ -121,15 +128,17 @@ def _judge_stack_region_keys(rset: ReplicationSet, stack_key_entries, problems: 
     """Keys defined in a CloudFormation stack all live in the one stack Region."""
     if not stack_key_entries:
         return
-    literal_names = {name for name, _ in stack_key_entries if isinstance(name, str)}
+    literal_names = {name for name, _, _ in stack_key_entries if isinstance(name, str)}
     has_stack_named_entry = any(entry.name is STACK_REGION for entry in rset.entries)
-    described = ", ".join(f"{name} uses {text}" for name, text in stack_key_entries)
+    described = ", ".join(f"{name} uses {text}" for name, text, _ in stack_key_entries)
+    where = next((where for name, _, where in stack_key_entries if isinstance(name, str)), None)
     if len(literal_names) > 1:
-        problems.append(f"keys of this stack live in one Region (the stack's) but serve entries for "
-                        f"{', '.join(sorted(literal_names))}: {described}")
+        problems.append(at(where, f"keys of this stack live in one Region (the stack's) but serve entries for "
+                                  f"{', '.join(sorted(literal_names))}: {described}"))
     elif literal_names and has_stack_named_entry:
-        problems.append(f"a key of this stack serves the literal Region {next(iter(literal_names))} while another "
-                        f"entry is the stack Region itself, so that literal cannot be the stack Region: {described}")
+        problems.append(at(where, f"a key of this stack serves the literal Region {next(iter(literal_names))} while "
+                                  "another entry is the stack Region itself, so that literal cannot be the stack "
+                                  f"Region: {described}"))
     else:
         unknowns.append(f"{described}: right only if the stack is deployed to that Region")
 
@@ -143,9 +152,9 @@ def all_or_no_customer_managed_keys(rset: ReplicationSet, model: ScanModel) -> R
     without_key = [e for e in rset.entries if e.key is None]
     undecided = [e for e in rset.entries if e not in with_key and e not in without_key]
     if with_key and without_key:
-        return Result.failed(
+        return Result.failed(at(without_key[0].where,
             f"entries {_names(with_key)} use customer managed keys but {_names(without_key)} use the AWS owned key:"
-            " use customer managed keys in all Regions or in none")
+            " use customer managed keys in all Regions or in none"))
     if undecided:
         return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")
     return Result.passed(f"{rset.name} uses {'customer managed' if with_key else 'AWS owned'} keys in every entry")
@@ -182,15 +191,15 @@ def provider_region_is_replicated(rset: ReplicationSet, model: ScanModel) -> Res
 def replication_set_deletion_guard(rset: ReplicationSet, model: ScanModel) -> Result:
     """CKV_IM_6: the replication set is guarded against deletion."""
     return _guard_result(rset.name, rset.deletion_guard, rset.deletion_guard_hint,
-                         "deleting it deletes all Incident Manager data")
+                         "deleting it deletes all Incident Manager data", rset.where.get("deletion_guard"))
 
 
-def _guard_result(name: str, guard, hint: str, consequence: str) -> Result:
+def _guard_result(name: str, guard, hint: str, consequence: str, where) -> Result:
     if guard is True:
         return Result.passed(f"{name} is guarded against deletion")
     if is_unknown(guard):
         return Result.unknown(f"{name}: deletion guard not resolved ({guard.reason})")
-    return Result.failed(f"{name} has no deletion guard ({consequence}): {hint}")
+    return Result.failed(at(where, f"{name} has no deletion guard ({consequence}): {hint}"))
 
 
 # CKV_IM_7 / CKV_IM_8 ----------------------------------------------------------------------------
@@ -214,9 +223,11 @@ def _policy_rule(rule, key: KmsKey, model: ScanModel) -> Result:
 
 
 def _with_policy_source(key: KmsKey, result: Result) -> Result:
+    where = key.where.get("policy")
     if key.policy is None:  # the details already say there is no key policy
-        return Result(result.status, tuple(f"{key.name}: {line}" for line in result.details))
-    return Result(result.status, (f"{key.name}: key policy from {key.policy_source}",) + result.details)
+        return Result(result.status, tuple(at(where, f"{key.name}: {line}") for line in result.details))
+    return Result(result.status, (f"{key.name}: key policy from {key.policy_source}",)
+                  + tuple(at(where, line) for line in result.details))
 
 
 # CKV_IM_9 ---------------------------------------------------------------------------------------
@@ -226,11 +237,12 @@ def key_enabled_and_guarded(key: KmsKey, model: ScanModel) -> Result:
         return NOT_APPLICABLE
     problems, unknowns = [], []
     if key.enabled is False:
-        problems.append(f"{key.name} is disabled: the Incident Manager data it protects is unreadable")
+        problems.append(at(key.where.get("enabled"),
+                           f"{key.name} is disabled: the Incident Manager data it protects is unreadable"))
     elif is_unknown(key.enabled):
         unknowns.append(f"{key.name}: enabled state not resolved ({key.enabled.reason})")
-    guard = _guard_result(key.name, key.deletion_guard, "add lifecycle { prevent_destroy = true }",
-                          "deleting it makes Incident Manager data unreadable")
+    guard = _guard_result(key.name, key.deletion_guard, key.deletion_guard_hint,
+                          "deleting it makes Incident Manager data unreadable", key.where.get("deletion_guard"))
     if guard.status is Status.FAILED:
         problems.extend(guard.details)
     elif guard.status is Status.UNKNOWN:
@@ -248,7 +260,8 @@ def no_personal_data_in_names(subject, model: ScanModel) -> Result:
     else:
         fields = dict(subject.name_fields, tags=subject.tags)
     # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11 (RULES.md).
-    findings = [f"{path}: {finding}" for path, text in strings_in(fields) for finding in personal_data_in(text)]
+    findings = [at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
+                for path, text, raw_path in located_strings_in(fields) for finding in personal_data_in(text)]
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no personal data in the tags and name fields of {subject.name}")
@@ -257,8 +270,9 @@ def no_personal_data_in_names(subject, model: ScanModel) -> Result:
 # CKV_IM_11 --------------------------------------------------------------------------------------
 def no_credentials_in_urls(resource: IncidentManagerResource, model: ScanModel) -> Result:
     """CKV_IM_11: no URL in an Incident Manager resource carries credentials."""
-    findings = [f"{path}: {finding}" for path, text in strings_in(resource.config)
-                for finding in url_credentials_in(text)]
+    config_where = resource.where.get("config")
+    findings = [at(config_where and config_where + raw_path, f"{path}: {finding}")
+                for path, text, raw_path in located_strings_in(resource.config) for finding in url_credentials_in(text)]
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no credentials in the URLs of {resource.name}")
@@ -271,8 +285,9 @@ def response_plan_topic_encrypted(topic: SnsTopic, model: ScanModel) -> Result:
         return NOT_APPLICABLE
     users = ", ".join(topic.used_by)
     if topic.kms_master_key_id in (None, ""):
-        return Result.failed(f"{topic.name} carries incident details for {users} but has no KMS key: "
-                             "set kms_master_key_id")
+        return Result.failed(at(topic.where.get("kms_master_key_id"),
+                                f"{topic.name} carries incident details for {users} but has no KMS key: "
+                                "set kms_master_key_id (KmsMasterKeyId in CloudFormation)"))
     if is_unknown(topic.kms_master_key_id):
         return Result.unknown(f"{topic.name}: kms_master_key_id not resolved ({topic.kms_master_key_id.reason})")
     return Result.passed(f"{topic.name} (used by {users}) is encrypted with KMS")
@@ -285,7 +300,8 @@ def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> 
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
     owned = [e for e in rset.entries if e.key is None]
     if owned:
-        return Result.failed(f"entries {_names(owned)} use the AWS owned key: set kms_key_arn to a customer managed key")
+        return Result.failed(at(owned[0].where, f"entries {_names(owned)} use the AWS owned key: set kms_key_arn "
+                                                "(SseKmsKeyId in CloudFormation) to a customer managed key"))
     undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
     if undecided:
         return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")
@@ -316,8 +332,8 @@ def keys_named_by_arn(rset: ReplicationSet, model: ScanModel) -> Result:
             unknowns.append(f"Region entry {_entry_label(entry)}: cannot tell how {key.text} names the key "
                             f"({key.naming.reason})")
         elif key.naming in _NAMING_PROBLEMS:
-            problems.append(f"Region entry {_entry_label(entry)} names its key by {_NAMING_PROBLEMS[key.naming]} "
-                            f"({key.text}): use the key ARN")
+            problems.append(at(entry.where, f"Region entry {_entry_label(entry)} names its key by "
+                                            f"{_NAMING_PROBLEMS[key.naming]} ({key.text}): use the key ARN"))
     return Result.judge(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")
 
 

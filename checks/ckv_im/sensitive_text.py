@@ -292,12 +292,21 @@ def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     Containers nested deeper than ``MAX_DEPTH`` and containers that contain
     themselves are not entered. Iterative: deep nesting cannot exhaust the stack.
     """
+    for shown_path, text, _ in located_strings_in(value, path):
+        yield shown_path, text
+
+
+def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, tuple]]:
+    """As ``strings_in``, plus each string's raw path: the keys and indexes that lead to it.
+
+    Engines that point at a line (cfn-lint) turn the raw path into a template location.
+    """
     if isinstance(value, str):
-        yield path, value
+        yield path, value, ()
         return
     if not isinstance(value, (dict, list, tuple)):
         return
-    stack: list[tuple[Iterator[tuple[str, Any, bool]], int]] = [(_children(value, path), id(value))]
+    stack: list[tuple[Iterator[tuple[str, Any, bool, tuple]], int]] = [(_children(value, path, ()), id(value))]
     open_ids = {id(value)}
     while stack:
         children, container_id = stack[-1]
@@ -306,32 +315,32 @@ def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             stack.pop()
             open_ids.discard(container_id)
             continue
-        child_path, child_value, is_key = child
+        child_path, child_value, is_key, raw_path = child
         if isinstance(child_value, str):
-            yield child_path, child_value
+            yield child_path, child_value, raw_path
         elif isinstance(child_value, (dict, list, tuple)) and not is_key:
             if len(stack) >= MAX_DEPTH or id(child_value) in open_ids:
                 continue
-            stack.append((_children(child_value, child_path), id(child_value)))
+            stack.append((_children(child_value, child_path, raw_path), id(child_value)))
             open_ids.add(id(child_value))
 
 
-def _children(container: Any, path: str) -> Iterator[tuple[str, Any, bool]]:
-    """(path, value, is_key) of a container's keys and values, in order."""
+def _children(container: Any, path: str, raw_path: tuple) -> Iterator[tuple[str, Any, bool, tuple]]:
+    """(path, value, is_key, raw path) of a container's keys and values, in order."""
     if isinstance(container, dict):
         for number, (key, item) in enumerate(container.items(), start=1):
             if isinstance(key, str) and len(key) >= 4 and key.startswith("__") and key.endswith("__"):
                 continue
             item_path = _key_path(path, key, number)
             if isinstance(key, str):
-                yield f"{item_path} (key)", key, True
-            yield item_path, item, False
+                yield f"{item_path} (key)", key, True, raw_path + (key,)
+            yield item_path, item, False, raw_path + (key,)
     else:
         if len(container) == 1 and not isinstance(container[0], (dict, list, tuple)):
-            yield path, container[0], False
+            yield path, container[0], False, raw_path + (0,)
             return
         for index, item in enumerate(container):
-            yield f"{path}[{index}]", item, False
+            yield f"{path}[{index}]", item, False, raw_path + (index,)
 
 
 def _key_path(path: str, key: Any, number: int) -> str:
