@@ -15,7 +15,8 @@ import pytest
 
 from checkov_scan import checkov_verdicts, scan_terraform
 from ckv_im import checkov_terraform, rules
-from ckv_im.checkov_terraform import _single_resource_model, _subject
+from ckv_im.checkov_terraform import _single_resource_model
+from ckv_im.engine_shell import subject_of
 
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
 GOOD_POLICY = json.dumps({"Statement": [{
@@ -210,7 +211,7 @@ def test_random_configurations_never_raise(seed):
         conf = {name: random_value(rng) for name in conf}  # unwrapped values too
     model = _single_resource_model(conf, f"/cdk.tf.json:{resource_type}:r")
     for kind, functions in ALL_RULES.items():
-        subject = _subject(model, kind, f"{resource_type}.r")
+        subject = subject_of(model, kind, f"{resource_type}.r")
         for function in functions:
             if subject is not None:
                 result = function(subject, model)

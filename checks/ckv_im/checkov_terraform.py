@@ -1,13 +1,11 @@
 """The Checkov shell for Terraform: find the resource in the scan's model, run its rule.
 
 The model of a graph is built once and cached; every check on every resource
-of that graph then looks its subject up by address. A check never raises:
-Checkov drops the result of a check that raises, a false negative nobody
-sees, so an internal error becomes UNKNOWN and is logged.
+of that graph then looks its subject up by address. A check never raises
+(see ``ckv_im.engine_shell``).
 """
 from __future__ import annotations
 
-import logging
 from collections import OrderedDict
 from typing import Any, Callable
 
@@ -16,13 +14,11 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from ckv_im.catalogue import RULES, guideline_url
-from ckv_im.model import Result, ScanModel, Unknown, is_unknown
+from ckv_im.engine_shell import INTERNAL_ERRORS, run_rule  # noqa: F401  (INTERNAL_ERRORS: read by the tests)
+from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.plan_model import plan_model
 from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
 from ckv_im.terraform_model import TerraformModelBuilder
-
-LOGGER = logging.getLogger(__name__)
-INTERNAL_ERRORS: list[str] = []   # read by the tests: no input may ever land here
 
 _MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
 _MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of several root modules
@@ -85,12 +81,6 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     return model
 
 
-def _subject(model: ScanModel, kind: str, address: str) -> Any:
-    if kind == "im_resource_or_key":
-        return model.keys.get(address) or model.im_resources.get(address)
-    return getattr(model, kind).get(address)
-
-
 class IncidentManagerTerraformCheck(BaseResourceCheck):
     """Base of every CKV_IM Terraform check: subclasses name the rule, its function and its subject."""
 
@@ -112,16 +102,6 @@ class IncidentManagerTerraformCheck(BaseResourceCheck):
         return CheckResult(result.status.value)
 
     def evaluate(self, conf: dict) -> Result:
-        try:
-            model = model_for(self.graph, conf, self.entity_path)
-            if is_unknown(model):
-                return Result.unknown(model.reason)
-            address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-            subject = _subject(model, self.subject, address)
-            if subject is None:
-                return Result.unknown(f"{address} is not in the model of this scan")
-            return self.rule(subject, model)
-        except Exception as error:  # never let Checkov drop the result silently
-            INTERNAL_ERRORS.append(f"{self.id} {self.entity_path}: {error!r}")
-            LOGGER.warning("%s could not evaluate %s: %r", self.id, self.entity_path, error, exc_info=True)
-            return Result.unknown(f"internal error in {self.id}: {error!r}")
+        address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
+        return run_rule(self.id, self.rule, self.subject, str(address),
+                        lambda: model_for(self.graph, conf, self.entity_path), self.entity_path)

@@ -226,7 +226,7 @@ def _with_policy_source(key: KmsKey, result: Result) -> Result:
     where = key.where.get("policy")
     if key.policy is None:  # the details already say there is no key policy
         return Result(result.status, tuple(at(where, f"{key.name}: {line}") for line in result.details))
-    return Result(result.status, (f"{key.name}: key policy from {key.policy_source}",)
+    return Result(result.status, (at(where, f"{key.name}: key policy from {key.policy_source}"),)
                   + tuple(at(where, line) for line in result.details))
 
 

@@ -1,6 +1,6 @@
 """CKV_IM_10: No e-mail addresses or phone numbers in the tags and name fields of Incident Manager resources and keys.
 
-Rule logic: ckv_im.rules.no_personal_data_in_names · docs/rules/CKV_IM_10.md · fixtures/terraform/ckv_im_10_*
+Rule logic: ckv_im.rules.no_personal_data_in_names · docs/rules/CKV_IM_10.md · fixtures: CKV_IM_10 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

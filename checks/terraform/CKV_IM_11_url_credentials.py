@@ -1,6 +1,6 @@
 """CKV_IM_11: No URL in an Incident Manager resource carries credentials.
 
-Rule logic: ckv_im.rules.no_credentials_in_urls · docs/rules/CKV_IM_11.md · fixtures/terraform/ckv_im_11_*
+Rule logic: ckv_im.rules.no_credentials_in_urls · docs/rules/CKV_IM_11.md · fixtures: CKV_IM_11 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

@@ -1,6 +1,6 @@
 """CKV_IM_12: SNS topics that a response plan notifies through are encrypted with KMS.
 
-Rule logic: ckv_im.rules.response_plan_topic_encrypted · docs/rules/CKV_IM_12.md · fixtures/terraform/ckv_im_12_*
+Rule logic: ckv_im.rules.response_plan_topic_encrypted · docs/rules/CKV_IM_12.md · fixtures: CKV_IM_12 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

@@ -1,6 +1,6 @@
 """CKV_IM_13: Every Region entry of a replication set uses a customer managed key.
 
-Rule logic: ckv_im.rules.customer_managed_keys_everywhere · docs/rules/CKV_IM_13.md · fixtures/terraform/ckv_im_13_*
+Rule logic: ckv_im.rules.customer_managed_keys_everywhere · docs/rules/CKV_IM_13.md · fixtures: CKV_IM_13 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

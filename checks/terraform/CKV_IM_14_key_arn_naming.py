@@ -1,6 +1,6 @@
 """CKV_IM_14: Every Region entry of a replication set names its key by key ARN.
 
-Rule logic: ckv_im.rules.keys_named_by_arn · docs/rules/CKV_IM_14.md · fixtures/terraform/ckv_im_14_*
+Rule logic: ckv_im.rules.keys_named_by_arn · docs/rules/CKV_IM_14.md · fixtures: CKV_IM_14 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

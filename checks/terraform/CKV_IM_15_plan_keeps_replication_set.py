@@ -1,6 +1,6 @@
 """CKV_IM_15: the plan does not destroy, replace or re-key a replication set (Terraform plan JSON only).
 
-Rule logic: ckv_im.rules.plan_keeps_replication_set · docs/rules/CKV_IM_15.md · fixtures/terraform/plan_*
+Rule logic: ckv_im.rules.plan_keeps_replication_set · docs/rules/CKV_IM_15.md · fixtures: CKV_IM_15 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

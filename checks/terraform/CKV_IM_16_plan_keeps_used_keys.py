@@ -1,6 +1,6 @@
 """CKV_IM_16: the plan does not delete or disable a key a replication set still uses (Terraform plan JSON only).
 
-Rule logic: ckv_im.rules.plan_keeps_used_keys · docs/rules/CKV_IM_16.md · fixtures/terraform/plan_*
+Rule logic: ckv_im.rules.plan_keeps_used_keys · docs/rules/CKV_IM_16.md · fixtures: CKV_IM_16 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

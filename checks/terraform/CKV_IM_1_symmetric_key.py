@@ -1,6 +1,6 @@
 """CKV_IM_1: An Incident Manager key must be a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT).
 
-Rule logic: ckv_im.rules.symmetric_encryption_key · docs/rules/CKV_IM_1.md · fixtures/terraform/ckv_im_1_*
+Rule logic: ckv_im.rules.symmetric_encryption_key · docs/rules/CKV_IM_1.md · fixtures: CKV_IM_1 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

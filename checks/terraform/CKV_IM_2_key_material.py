@@ -1,6 +1,6 @@
 """CKV_IM_2: An Incident Manager key must have no imported key material and live in no custom key store.
 
-Rule logic: ckv_im.rules.no_imported_material_or_custom_store · docs/rules/CKV_IM_2.md · fixtures/terraform/ckv_im_2_*
+Rule logic: ckv_im.rules.no_imported_material_or_custom_store · docs/rules/CKV_IM_2.md · fixtures: CKV_IM_2 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

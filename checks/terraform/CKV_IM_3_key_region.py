@@ -1,6 +1,6 @@
 """CKV_IM_3: Every Region entry of a replication set must use a KMS key in that same Region.
 
-Rule logic: ckv_im.rules.key_region_matches_entry · docs/rules/CKV_IM_3.md · fixtures/terraform/ckv_im_3_*
+Rule logic: ckv_im.rules.key_region_matches_entry · docs/rules/CKV_IM_3.md · fixtures: CKV_IM_3 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

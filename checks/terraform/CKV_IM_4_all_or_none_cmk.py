@@ -1,6 +1,6 @@
 """CKV_IM_4: A replication set uses customer managed keys in all Region entries, or in none.
 
-Rule logic: ckv_im.rules.all_or_no_customer_managed_keys · docs/rules/CKV_IM_4.md · fixtures/terraform/ckv_im_4_*
+Rule logic: ckv_im.rules.all_or_no_customer_managed_keys · docs/rules/CKV_IM_4.md · fixtures: CKV_IM_4 in fixtures/expected_results.yaml
 """
 
 from ckv_im.checkov_terraform import IncidentManagerTerraformCheck

@@ -1,6 +1,6 @@
 """CKV_IM_5: The Region of a replication set's provider must be one of its Regions.
 
-Rule logic: ckv_im.rules.provider_region_is_replicated · docs/rules/CKV_IM_5.md · fixtures/terraform/ckv_im_5_*
+Rule logic: ckv_im.rules.provider_region_is_replicated · docs/rules/CKV_IM_5.md · fixtures: CKV_IM_5 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

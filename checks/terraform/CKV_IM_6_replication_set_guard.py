@@ -1,6 +1,6 @@
 """CKV_IM_6: A replication set is guarded against deletion: deleting it deletes all Incident Manager data.
 
-Rule logic: ckv_im.rules.replication_set_deletion_guard · docs/rules/CKV_IM_6.md · fixtures/terraform/ckv_im_6_*
+Rule logic: ckv_im.rules.replication_set_deletion_guard · docs/rules/CKV_IM_6.md · fixtures: CKV_IM_6 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

@@ -1,6 +1,6 @@
 """CKV_IM_7: The key policy of an Incident Manager key grants Incident Manager kms:CreateGrant and kms:DescribeKey via its services.
 
-Rule logic: ckv_im.rules.required_key_policy_statement · docs/rules/CKV_IM_7.md · fixtures/terraform/ckv_im_7_*
+Rule logic: ckv_im.rules.required_key_policy_statement · docs/rules/CKV_IM_7.md · fixtures: CKV_IM_7 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

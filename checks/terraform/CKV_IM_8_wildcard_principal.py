@@ -1,6 +1,6 @@
 """CKV_IM_8: The Incident Manager statement of a key policy names no wildcard principal without an account condition.
 
-Rule logic: ckv_im.rules.no_wildcard_principal · docs/rules/CKV_IM_8.md · fixtures/terraform/ckv_im_8_*
+Rule logic: ckv_im.rules.no_wildcard_principal · docs/rules/CKV_IM_8.md · fixtures: CKV_IM_8 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

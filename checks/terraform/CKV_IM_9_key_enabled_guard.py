@@ -1,6 +1,6 @@
 """CKV_IM_9: An Incident Manager key is enabled and guarded against deletion.
 
-Rule logic: ckv_im.rules.key_enabled_and_guarded · docs/rules/CKV_IM_9.md · fixtures/terraform/ckv_im_9_*
+Rule logic: ckv_im.rules.key_enabled_and_guarded · docs/rules/CKV_IM_9.md · fixtures: CKV_IM_9 in fixtures/expected_results.yaml
 """
 from checkov.common.models.enums import CheckCategories
 

@@ -1,0 +1,86 @@
+"""The Checkov shell for CloudFormation (and Serverless ``resources:``): find the resource in its template's model.
+
+Checkov hands a CloudFormation check one resource (``Type``, ``Properties``,
+``Metadata``; no ``DeletionPolicy``, no graph). The rules need the whole
+template, so the shell reads the scanned file itself, once: its model is
+cached by path and modification time, and every check on every resource of
+that file looks its subject up by name. A check never raises
+(see ``ckv_im.engine_shell``).
+"""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Any, Callable
+
+from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
+from checkov.cloudformation.parser import parse
+from checkov.common.bridgecrew.severities import Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+
+from ckv_im.catalogue import RULES, guideline_url
+from ckv_im.cloudformation_model import build_model
+from ckv_im.engine_shell import run_rule
+from ckv_im.model import Result, ScanModel, Unknown
+
+_MODELS: "OrderedDict[tuple, ScanModel | Unknown]" = OrderedDict()
+_MODEL_CACHE_SIZE = 8
+MODEL_BUILDS: list[str] = []      # read by the tests: one build per file
+
+
+def template_file(conf: dict, entity_path: str) -> str | None:
+    """The scanned file. Checkov marks every parsed dict with ``__file__`` (the path it opened);
+    a resource without ``Properties`` has none, and then the entity path is tried: the Serverless
+    runner gives the opened path there, the CloudFormation runner a path relative to its root."""
+    properties = conf.get("Properties")
+    path = properties.get("__file__") if isinstance(properties, dict) else None
+    if isinstance(path, str) and os.path.isfile(path):
+        return path
+    scanned = entity_path.rsplit(":", 2)[0] if entity_path.count(":") >= 2 else ""
+    for candidate in (scanned, scanned.lstrip("/")):
+        if candidate and os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def model_for_file(path: str | None) -> "ScanModel | Unknown":
+    if path is None:
+        return Unknown("the template file of this resource is not known (a resource without Properties)")
+    try:
+        stat = os.stat(path)
+    except OSError as error:
+        return Unknown(f"the template cannot be read: {error.strerror}")
+    cache_key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size)
+    if cache_key in _MODELS:
+        _MODELS.move_to_end(cache_key)
+        return _MODELS[cache_key]
+    template, _ = parse(path)
+    model = build_model(template) if template is not None else Unknown(f"{path} could not be parsed")
+    MODEL_BUILDS.append(cache_key[0])
+    _MODELS[cache_key] = model
+    while len(_MODELS) > _MODEL_CACHE_SIZE:
+        _MODELS.popitem(last=False)
+    return model
+
+
+class IncidentManagerCloudFormationCheck(BaseResourceCheck):
+    """Base of every CKV_IM CloudFormation check: subclasses name the rule, its function and its subject."""
+
+    rule_id: str
+    rule: Callable[[Any, ScanModel], Result]
+    subject: str                   # keys, replication_sets, im_resources, topics or im_resource_or_key
+    resource_types: tuple[str, ...]
+    categories: tuple[CheckCategories, ...] = (CheckCategories.ENCRYPTION,)
+
+    def __init__(self) -> None:
+        info = RULES[self.rule_id]
+        super().__init__(name=info.title, id=info.id, categories=self.categories,
+                         supported_resources=self.resource_types, guideline=guideline_url(info.id))
+        self.severity = Severities[info.severity]
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        name = f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
+        result = run_rule(self.id, self.rule, self.subject, name,
+                          lambda: model_for_file(template_file(conf, self.entity_path)), self.entity_path)
+        self.details = list(result.details)
+        return CheckResult(result.status.value)

@@ -1,0 +1,284 @@
+"""Static evaluation of CloudFormation intrinsic functions inside one template.
+
+What can be known before deployment is resolved: literals, parameters with a
+``Default`` (as Checkov resolves them), ``Fn::Sub`` and ``Fn::Join`` built from
+those, references to resources of the same template. What cannot
+(``Fn::ImportValue``, ``Fn::If``, ``AWS::AccountId``, a parameter without a
+default) becomes an ``Unknown``. ``${AWS::Region}`` is kept as that text: every
+key defined in the stack lives in that one Region, and the rules reason about it.
+
+Works on templates as Checkov's and cfn-lint's parsers give them (dict and
+list subclasses carrying line marks, Checkov's ``__startline__`` markers).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ckv_im.iam_policy import STACK_REGION_TEXT
+from ckv_im.model import Unknown, UnknownTemplate, is_unknown
+
+MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are not evaluated
+NO_VALUE = object()                  # AWS::NoValue: the property is left out
+_PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId",
+                   "AWS::NotificationARNs"}
+SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def is_marker(key: Any) -> bool:
+    """Checkov's parser adds ``__startline__``, ``__endline__`` and ``__file__`` to every dict."""
+    return isinstance(key, str) and len(key) > 4 and key.startswith("__") and key.endswith("__")
+
+
+def entries(node: Any) -> list[tuple[Any, Any]]:
+    """A dict's items without Checkov's markers; nothing for anything else."""
+    return [(k, v) for k, v in node.items() if not is_marker(k)] if isinstance(node, dict) else []
+
+
+def intrinsic(node: Any) -> tuple[str, Any] | None:
+    """(function, argument) of a one-key ``{"Ref": ...}`` / ``{"Fn::...": ...}`` node."""
+    items = entries(node)
+    if len(items) == 1 and isinstance(items[0][0], str) and (items[0][0] == "Ref" or items[0][0].startswith("Fn::")):
+        return items[0]
+    return None
+
+
+def line_of(node: Any) -> int | None:
+    """The 1-based line a parsed node starts on, when the parser recorded it."""
+    if isinstance(node, dict) and isinstance(node.get("__startline__"), int):
+        return node["__startline__"]
+    mark = getattr(node, "start_mark", None)
+    line = getattr(mark, "line", None)
+    return line + 1 if isinstance(line, int) else None
+
+
+def shown(node: Any, limit: int = 120) -> str:
+    """A short CloudFormation rendering for details lines: ``!GetAtt Key.Arn``, ``!Ref Key``, a literal."""
+    function = intrinsic(node)
+    if function is None:
+        text = node if isinstance(node, str) else repr(node)
+    else:
+        name, argument = function
+        short = "!Ref" if name == "Ref" else "!" + name[4:]
+        if name == "Fn::GetAtt" and isinstance(argument, list) and all(isinstance(a, str) for a in argument):
+            argument = ".".join(argument)
+        elif name == "Fn::Sub" and isinstance(argument, list) and argument:
+            argument = argument[0]
+        text = f"{short} {argument}" if isinstance(argument, str) else f"{short} ..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class ResourceToken:
+    """A reference to a resource of the template: ``Ref`` (attribute None) or ``Fn::GetAtt``."""
+
+    logical_id: str
+    attribute: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"${{{self.logical_id}{'.' + self.attribute if self.attribute else ''}}}"
+
+
+@dataclass(frozen=True)
+class UnknownToken:
+    text: str                        # as written in Fn::Sub syntax: ${AWS::AccountId}, ${Param}
+    reason: str
+
+
+StackRegionToken = STACK_REGION_TEXT
+Part = "str | ResourceToken | UnknownToken"
+
+
+class TemplateValues:
+    """Evaluates the values of one template (its ``Parameters`` and ``Resources`` sections)."""
+
+    def __init__(self, template: dict, serverless: bool = False) -> None:
+        self.parameters = dict(entries(template.get("Parameters")))
+        self.resources = dict(entries(template.get("Resources")))
+        # Serverless Framework files hold ${self:...}-style variables in plain strings.
+        self.serverless = serverless
+
+    def resource_type(self, logical_id: Any) -> str | None:
+        resource = self.resources.get(logical_id) if isinstance(logical_id, str) else None
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        return kind if isinstance(kind, str) else None
+
+    # -- parameters ---------------------------------------------------------------------------
+    def parameter_default(self, name: str) -> Any:
+        """The parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
+        parameter = self.parameters.get(name)
+        default = parameter.get("Default") if isinstance(parameter, dict) else None
+        if isinstance(default, bool):
+            return "true" if default else "false"
+        if isinstance(default, (str, int, float)):
+            return str(default)
+        if isinstance(default, list) and all(isinstance(item, str) for item in default):
+            return ",".join(default)
+        return Unknown(f"parameter {name} has no Default, so its value is known only at deployment")
+
+    # -- plain values ---------------------------------------------------------------------------
+    def value(self, node: Any, depth: int = 0) -> Any:
+        """The node with every intrinsic evaluated: strings, numbers, dicts, lists, Unknowns (never NO_VALUE)."""
+        result = self._value(node, depth)
+        return None if result is NO_VALUE else result
+
+    def _value(self, node: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            return Unknown("the value is nested too deeply to evaluate")
+        if isinstance(node, str):
+            return self._string(node)
+        if isinstance(node, (bool, int, float)) or node is None:
+            return node
+        if isinstance(node, list):
+            return [item for item in (self._value(item, depth + 1) for item in node) if item is not NO_VALUE]
+        if not isinstance(node, dict):
+            return Unknown(f"unexpected value {type(node).__name__}")
+        function = intrinsic(node)
+        if function is None:
+            result = {}
+            for key, item in entries(node):
+                item = self._value(item, depth + 1)
+                if item is not NO_VALUE:
+                    result[key] = item
+            return result
+        return self._function_value(*function, depth)
+
+    def _string(self, text: str) -> Any:
+        if self.serverless and "${" in text:
+            return UnknownTemplate(text)
+        return text
+
+    def _function_value(self, name: str, argument: Any, depth: int) -> Any:
+        if name == "Ref" and argument == "AWS::NoValue":
+            return NO_VALUE
+        if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"):
+            parts = self.parts({name: argument}, depth)
+            return parts if is_unknown(parts) else render(parts)
+        if name == "Fn::ImportValue":
+            return Unknown(f"{shown({name: argument})}: an export of another stack, known only at deployment")
+        if name == "Fn::If":
+            return Unknown(f"{shown({name: argument})}: depends on a condition known only at deployment")
+        return Unknown(f"{name} is not evaluated statically")
+
+    # -- strings built from parts --------------------------------------------------------------
+    def parts(self, node: Any, depth: int = 0) -> "list[Part] | Unknown":
+        """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
+        if depth > MAX_DEPTH:
+            return Unknown("the value is nested too deeply to evaluate")
+        if isinstance(node, str):
+            if self.serverless and "${" in node:
+                return [UnknownToken(node, f"{node[:80]} holds Serverless Framework variables")]
+            return [node]
+        if isinstance(node, bool):
+            return ["true" if node else "false"]
+        if isinstance(node, (int, float)):
+            return [str(node)]
+        function = intrinsic(node)
+        if function is None:
+            return Unknown(f"{shown(node)} is not a string")
+        name, argument = function
+        if name == "Ref":
+            return self._ref_parts(argument)
+        if name == "Fn::GetAtt":
+            target = _get_att_target(argument)
+            if target is None:
+                return Unknown(f"{shown(node)} is not a valid Fn::GetAtt")
+            return [ResourceToken(*target)]
+        if name == "Fn::Sub":
+            return self._sub_parts(argument, depth)
+        if name == "Fn::Join":
+            return self._join_parts(argument, depth)
+        value = self._function_value(name, argument, depth)
+        return value if is_unknown(value) else Unknown(f"{shown(node)} is not a string")
+
+    def _ref_parts(self, name: Any) -> "list[Part] | Unknown":
+        if not isinstance(name, str):
+            return Unknown("Ref of something that is not a name")
+        if name == "AWS::Region":
+            return [StackRegionToken]
+        if name in _PSEUDO_UNKNOWN:
+            return [UnknownToken(f"${{{name}}}", f"{name} is known only at deployment")]
+        if name in self.parameters:
+            default = self.parameter_default(name)
+            return [UnknownToken(f"${{{name}}}", default.reason)] if is_unknown(default) else [default]
+        if name in self.resources:
+            return [ResourceToken(name)]
+        return Unknown(f"Ref {name} names nothing in this template")
+
+    def _sub_parts(self, argument: Any, depth: int) -> "list[Part] | Unknown":
+        text, variables = argument, {}
+        if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], dict):
+            text, variables = argument[0], dict(entries(argument[1]))
+        if not isinstance(text, str):
+            return Unknown("Fn::Sub of something that is not a string")
+        parts: list = []
+        position = 0
+        for match in SUB_VARIABLE.finditer(text):
+            parts.append(text[position:match.start()])
+            position = match.end()
+            variable = match.group(1)
+            if variable.startswith("!"):              # ${!Literal} is the text ${Literal}
+                parts.append("${" + variable[1:] + "}")
+            elif variable in variables:
+                inner = self.parts(variables[variable], depth + 1)
+                parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
+            elif "." in variable and not variable.startswith("AWS::"):
+                logical_id, attribute = variable.split(".", 1)
+                parts.append(ResourceToken(logical_id, attribute) if logical_id in self.resources
+                             else UnknownToken(match.group(0), f"{logical_id} names nothing in this template"))
+            else:
+                inner = self._ref_parts(variable)
+                parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
+        parts.append(text[position:])
+        return _merged(parts)
+
+    def _join_parts(self, argument: Any, depth: int) -> "list[Part] | Unknown":
+        if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str)):
+            return Unknown("Fn::Join needs a delimiter and a list")
+        delimiter, items = argument
+        if not isinstance(items, list):
+            return Unknown("Fn::Join of a list known only at deployment")
+        parts: list = []
+        for index, item in enumerate(items):
+            inner = self.parts(item, depth + 1)
+            if is_unknown(inner):
+                return inner
+            parts.extend(([delimiter] if index else []) + inner)
+        return _merged(parts)
+
+
+def _get_att_target(argument: Any) -> tuple[str, str] | None:
+    if isinstance(argument, str) and "." in argument:
+        logical_id, attribute = argument.split(".", 1)
+        return logical_id, attribute
+    if isinstance(argument, list) and len(argument) == 2 and all(isinstance(a, str) for a in argument):
+        return argument[0], argument[1]
+    return None
+
+
+def _merged(parts: list) -> list:
+    """Adjacent literal texts joined, empty ones dropped."""
+    merged: list = []
+    for part in parts:
+        if isinstance(part, str) and part != StackRegionToken and merged and isinstance(merged[-1], str) \
+                and merged[-1] != StackRegionToken:
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    return merged
+
+
+def render(parts: list) -> Any:
+    """Parts as one value: the string when it is all literal text (``${AWS::Region}`` kept), else Unknown."""
+    if all(isinstance(part, str) for part in parts):
+        return "".join(parts)
+    text = "".join(part if isinstance(part, str) else _token_text(part) for part in parts)
+    return UnknownTemplate(text)
+
+
+def _token_text(token: "ResourceToken | UnknownToken") -> str:
+    if isinstance(token, ResourceToken) and token.attribute and token.attribute.endswith("Arn"):
+        return "arn:" + token.text       # an ARN is never the wildcard "*"
+    return token.text
