@@ -52,3 +52,17 @@ def scan_plan(plan: Path):
 
     return PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
                             runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))
+
+
+def scan_cloudformation(directory: Path):
+    from checkov.cloudformation.runner import Runner as CloudFormationRunner
+
+    return CloudFormationRunner().run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
+                                      runner_filter=RunnerFilter(framework=["cloudformation"], checks=RULE_IDS))
+
+
+def scan_serverless(directory: Path):
+    from checkov.serverless.runner import Runner as ServerlessRunner
+
+    return ServerlessRunner().run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
+                                  runner_filter=RunnerFilter(framework=["serverless"], checks=RULE_IDS))

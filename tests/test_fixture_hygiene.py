@@ -1,4 +1,5 @@
-"""Fixtures stay real: formatted Terraform, valid JSON, and every fixture directory in the manifest."""
+"""Fixtures stay real: formatted Terraform, CloudFormation that passes cfn-lint, valid JSON, and every
+fixture directory in the manifest."""
 from __future__ import annotations
 
 import json
@@ -7,15 +8,16 @@ import subprocess
 
 import pytest
 
+from cfn_lint_scan import CKV_IM_OF_LINT_ID
 from manifest import FIXTURES_DIR, load_manifest
+from test_cloudformation_fixtures import TEMPLATE_FIXTURES, templates_of
 
 TERRAFORM = shutil.which("terraform")
 # fixtures/terraform_plan/<name>/ holds the plan made from fixtures/terraform/<name>/: its verdicts
 # are recorded under that source fixture, and test_plan_fixtures checks that it has one.
 DERIVED_TREES = {"terraform_plan"}
-FIXTURE_DIRS = sorted(p.parent.relative_to(FIXTURES_DIR).as_posix()
-                      for p in FIXTURES_DIR.glob("terraform*/*/*") if p.is_file() and p.parent.parent.parent == FIXTURES_DIR
-                      and p.parent.parent.name not in DERIVED_TREES)
+FIXTURE_DIRS = sorted(p.relative_to(FIXTURES_DIR).as_posix() for p in FIXTURES_DIR.glob("*/*")
+                      if p.is_dir() and p.parent.name not in DERIVED_TREES)
 
 
 def test_every_fixture_directory_has_expectations_and_every_expectation_a_directory():
@@ -34,3 +36,16 @@ def test_terraform_files_are_formatted(tree):
 @pytest.mark.parametrize("path", sorted(FIXTURES_DIR.rglob("*.json")), ids=lambda p: p.name)
 def test_json_fixtures_parse(path):
     assert isinstance(json.loads(path.read_text()), dict)
+
+
+CFN_TEMPLATES = [template for fixture in TEMPLATE_FIXTURES for template in templates_of(fixture)]
+
+
+@pytest.mark.parametrize("template", CFN_TEMPLATES, ids=lambda p: p.relative_to(FIXTURES_DIR).as_posix())
+def test_cloudformation_fixtures_pass_cfn_lint(template):
+    """No cfn-lint error of its own rules (warnings aside): the fixtures are real templates."""
+    from cfnlint.api import lint_file
+
+    errors = [f"{match.rule.id} line {match.linenumber}: {match.message}" for match in lint_file(template)
+              if match.rule.id.startswith("E") and match.rule.id not in CKV_IM_OF_LINT_ID]
+    assert errors == []

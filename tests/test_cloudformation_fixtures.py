@@ -1,0 +1,51 @@
+"""Checkov's CloudFormation (and Serverless) runner and cfn-lint with the pack's rules, on every
+CloudFormation fixture, give exactly the manifest's verdicts (cfn-lint: its FAILED ones)."""
+from __future__ import annotations
+
+import pytest
+
+from cfn_lint_scan import cfn_lint_verdicts
+from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_cloudformation, scan_serverless
+from ckv_im import engine_shell
+from manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
+
+SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+
+def is_serverless(fixture: str) -> bool:
+    return any((FIXTURES_DIR / fixture / name).is_file() for name in SERVERLESS_FILES)
+
+
+def templates_of(fixture: str) -> list:
+    """The CloudFormation templates of a fixture (cdk.out/*.template.json included)."""
+    return sorted(path for path in (FIXTURES_DIR / fixture).rglob("*")
+                  if path.suffix in TEMPLATE_SUFFIXES and path.name not in SERVERLESS_FILES
+                  and path.name not in ("manifest.json", "tree.json", "cdk.json", "package.json",
+                                        "package-lock.json") and not path.name.endswith(".assets.json"))
+
+
+CFN_FIXTURES = fixtures_of("cloudformation")
+TEMPLATE_FIXTURES = [fixture for fixture in CFN_FIXTURES if not is_serverless(fixture)]
+
+
+@pytest.mark.parametrize("fixture", CFN_FIXTURES)
+def test_checkov_cloudformation_matches_manifest(fixture):
+    scan = scan_serverless if is_serverless(fixture) else scan_cloudformation
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
+    reported = checkov_verdicts(scan(FIXTURES_DIR / fixture))
+
+    assert_verdicts_match(reported, expected_verdicts(fixture))
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
+
+
+@pytest.mark.parametrize("fixture", TEMPLATE_FIXTURES)
+def test_cfn_lint_reports_the_manifest_failures(fixture):
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
+    reported = {}
+    for template in templates_of(fixture):
+        reported.update(cfn_lint_verdicts(template))
+    expected_failures = {key: verdict for key, verdict in expected_verdicts(fixture).items() if verdict == "FAILED"}
+
+    assert reported == expected_failures
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
