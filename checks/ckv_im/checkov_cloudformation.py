@@ -28,16 +28,21 @@ _MODEL_CACHE_SIZE = 8
 MODEL_BUILDS: list[str] = []      # read by the tests: one build per file
 
 
-def template_file(conf: dict, entity_path: str) -> str | None:
-    """The scanned file. Checkov marks every parsed dict with ``__file__`` (the path it opened);
-    a resource without ``Properties`` has none, and then the entity path is tried: the Serverless
-    runner gives the opened path there, the CloudFormation runner a path relative to its root."""
-    properties = conf.get("Properties")
-    path = properties.get("__file__") if isinstance(properties, dict) else None
-    if isinstance(path, str) and os.path.isfile(path):
-        return path
-    scanned = entity_path.rsplit(":", 2)[0] if entity_path.count(":") >= 2 else ""
-    for candidate in (scanned, scanned.lstrip("/")):
+_FILES_SEEN: dict[str, str] = {}   # the path Checkov reports a file under -> the path it opened
+
+
+def template_file(conf: dict, entity_path: str, entity_type: str) -> str | None:
+    """The scanned file. Checkov marks every parsed dict with ``__file__`` (the path it opened). A
+    resource without ``Properties`` or ``Metadata`` carries none: then the file another resource of the
+    same reported path was opened from is used, or the entity path itself (the Serverless runner
+    reports the opened path there; the CloudFormation runner a path relative to its scan root)."""
+    scanned = entity_path.rsplit(f":{entity_type}:", 1)[0]   # resource types hold colons themselves
+    for value in conf.values():
+        path = value.get("__file__") if isinstance(value, dict) else None
+        if isinstance(path, str) and os.path.isfile(path):
+            _FILES_SEEN[scanned] = path
+            return path
+    for candidate in (_FILES_SEEN.get(scanned), scanned, scanned.lstrip("/")):
         if candidate and os.path.isfile(candidate):
             return candidate
     return None
@@ -45,7 +50,7 @@ def template_file(conf: dict, entity_path: str) -> str | None:
 
 def model_for_file(path: str | None) -> "ScanModel | Unknown":
     if path is None:
-        return Unknown("the template file of this resource is not known (a resource without Properties)")
+        return Unknown("Checkov does not say which file holds this resource (it has no Properties or Metadata)")
     try:
         stat = os.stat(path)
     except OSError as error:
@@ -81,6 +86,6 @@ class IncidentManagerCloudFormationCheck(BaseResourceCheck):
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         name = f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
         result = run_rule(self.id, self.rule, self.subject, name,
-                          lambda: model_for_file(template_file(conf, self.entity_path)), self.entity_path)
+                          lambda: model_for_file(template_file(conf, self.entity_path, self.entity_type)), self.entity_path)
         self.details = list(result.details)
         return CheckResult(result.status.value)

@@ -148,7 +148,11 @@ class CloudFormationModelBuilder:
             target = self.keys_by_id.get(parts[0].logical_id)
             if target is not None and target.resource_type == KEY:
                 primary = target
-        self.keys_by_id[logical_id].primary = primary
+        replica = self.keys_by_id[logical_id]
+        replica.primary = primary
+        if is_unknown(primary):
+            # One AWS::KMS::ReplicaKey type serves AWS_KMS and EXTERNAL primaries alike: the origin is the primary's.
+            replica.origin = Unknown(f"the key material origin is the primary's ({primary.reason})")
 
     def _policy(self, node: Any) -> Any:
         if node is None:

@@ -23,7 +23,7 @@ from enum import IntEnum
 from functools import lru_cache
 from typing import Any, Callable
 
-from ckv_im.model import Result, StackRegion, is_unknown
+from ckv_im.model import Result, StackRegion, UnknownTemplate, is_unknown
 
 __all__ = [
     "INCIDENT_MANAGER_SERVICES",
@@ -425,9 +425,11 @@ def _caller_pinned(condition: Any) -> _Truth:
 
 
 def _is_concrete(value: Any, operator: str) -> _Truth:
+    if isinstance(value, UnknownTemplate) and operator != "stringlike":
+        return _Truth.YES   # a string known only later (${AWS::AccountId}): StringEquals compares it literally
     if is_unknown(value):
-        return _Truth.MAYBE
-    if operator == "stringlike" and isinstance(value, str):
+        return _Truth.MAYBE   # may be an empty list, which pins nothing
+    if isinstance(value, str):
         return _truth("*" not in value and "?" not in value)
     return _Truth.YES
 

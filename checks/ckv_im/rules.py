@@ -287,7 +287,7 @@ def response_plan_topic_encrypted(topic: SnsTopic, model: ScanModel) -> Result:
     if topic.kms_master_key_id in (None, ""):
         return Result.failed(at(topic.where.get("kms_master_key_id"),
                                 f"{topic.name} carries incident details for {users} but has no KMS key: "
-                                "set kms_master_key_id (KmsMasterKeyId in CloudFormation)"))
+                                "encrypt it with a KMS key"))
     if is_unknown(topic.kms_master_key_id):
         return Result.unknown(f"{topic.name}: kms_master_key_id not resolved ({topic.kms_master_key_id.reason})")
     return Result.passed(f"{topic.name} (used by {users}) is encrypted with KMS")
@@ -300,8 +300,8 @@ def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> 
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
     owned = [e for e in rset.entries if e.key is None]
     if owned:
-        return Result.failed(at(owned[0].where, f"entries {_names(owned)} use the AWS owned key: set kms_key_arn "
-                                                "(SseKmsKeyId in CloudFormation) to a customer managed key"))
+        return Result.failed(at(owned[0].where, f"entries {_names(owned)} use the AWS owned key: give them a customer "
+                                                "managed key"))
     undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
     if undecided:
         return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")

@@ -20,7 +20,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
-__all__ = ["personal_data_in", "url_credentials_in", "strings_in"]
+from ckv_im.model import UnknownTemplate
+
+__all__ = ["personal_data_in", "url_credentials_in", "strings_in", "located_strings_in"]
+
+# A string built partly from values known only later (``owner ${Team}@example.com``) is scanned with
+# this character in place of each unresolved part: "the parts that could be resolved already break the
+# rule" (RULES.md). It is never part of an e-mail address, and a phone number that touches it could
+# be part of a longer number, so it is not reported.
+UNRESOLVED = "\x00"
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 # -- e-mail addresses -----------------------------------------------------------------------------
 # RULES.md: [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
@@ -129,6 +138,8 @@ def personal_data_in(text: str) -> list[str]:
                 span_index += 1
             if span_index < len(email_spans) and email_spans[span_index][0] < end:
                 continue  # part of an e-mail address, already reported
+            if UNRESOLVED in text[max(start - 1, 0):start] + text[end:end + 2]:
+                continue  # an unresolved part next to it may make it a longer number
             found.append((start, f"phone number {_mask_phone(match.group())}"))
     found.sort(key=lambda item: item[0])
     return [description for _, description in found]
@@ -199,7 +210,7 @@ def url_credentials_in(text: str) -> list[str]:
         names = _credential_names(query) if query else []
         if not password_found and not names:
             continue
-        shown = _shown_url(scheme, netloc, path, query, fragment, password_found)
+        shown = _shown_url(scheme, netloc, path, query, fragment, password_found).replace(UNRESOLVED, "${...}")
         if password_found:
             findings.append(f"URL {shown} carries a password in its user-info")
         for name in names:
@@ -301,8 +312,8 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
 
     Engines that point at a line (cfn-lint) turn the raw path into a template location.
     """
-    if isinstance(value, str):
-        yield path, value, ()
+    if isinstance(value, (str, UnknownTemplate)):
+        yield path, _scanned_text(value), ()
         return
     if not isinstance(value, (dict, list, tuple)):
         return
@@ -316,13 +327,18 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
             open_ids.discard(container_id)
             continue
         child_path, child_value, is_key, raw_path = child
-        if isinstance(child_value, str):
-            yield child_path, child_value, raw_path
+        if isinstance(child_value, (str, UnknownTemplate)):
+            yield child_path, _scanned_text(child_value), raw_path
         elif isinstance(child_value, (dict, list, tuple)) and not is_key:
             if len(stack) >= MAX_DEPTH or id(child_value) in open_ids:
                 continue
             stack.append((_children(child_value, child_path, raw_path), id(child_value)))
             open_ids.add(id(child_value))
+
+
+def _scanned_text(value: "str | UnknownTemplate") -> str:
+    """A string as is; a partly resolved one with UNRESOLVED in place of each part known only later."""
+    return _INTERPOLATION.sub(UNRESOLVED, value.text) if isinstance(value, UnknownTemplate) else value
 
 
 def _children(container: Any, path: str, raw_path: tuple) -> Iterator[tuple[str, Any, bool, tuple]]:

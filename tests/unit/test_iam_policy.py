@@ -653,6 +653,15 @@ def test_wildcard_principal_with_unknown_pin_value_is_unknown():
     assert any("var.account" in line for line in result.details)
 
 
+def test_wildcard_principal_pinned_by_a_string_known_only_later_passes():
+    """CloudFormation's StringEquals kms:CallerAccount: !Ref AWS::AccountId (a string, compared literally)."""
+    condition = {"StringLike": {"kms:ViaService": SEED_VALUES},
+                 "StringEquals": {"kms:CallerAccount": UnknownTemplate("${AWS::AccountId}")}}
+    assert im8(policy(allow(principal="*", condition=condition))).status is Status.PASSED
+    condition["StringLike"]["kms:CallerAccount"] = condition.pop("StringEquals")["kms:CallerAccount"]
+    assert im8(policy(allow(principal="*", condition=condition))).status is Status.UNKNOWN  # may hold a wildcard
+
+
 def test_named_principal_passes():
     assert im8(GOOD).status is Status.PASSED
 
