@@ -36,3 +36,38 @@ def test_a_plan_file_is_read_once(monkeypatch):
     plan = FIXTURES_DIR / "terraform_plan" / "region_module_outputs" / "plan.json"
     assert len(checkov_verdicts(scan_plan(plan))) > 10
     assert len(loads) == 1
+
+
+def test_a_cloudformation_template_is_read_once_for_all_checks_and_resources(monkeypatch):
+    from checkov_scan import scan_cloudformation
+    from ckv_im import checkov_cloudformation
+
+    builds = []
+    original = checkov_cloudformation.build_model
+
+    def counting_build_model(*arguments):
+        builds.append(1)
+        return original(*arguments)
+
+    monkeypatch.setattr(checkov_cloudformation, "build_model", counting_build_model)
+    monkeypatch.setattr(checkov_cloudformation, "_MODELS", type(checkov_cloudformation._MODELS)())
+    verdicts = checkov_verdicts(scan_cloudformation(FIXTURES_DIR / "cloudformation" / "im_contacts_personal_data"))
+    assert len(verdicts) > 10
+    assert len(builds) == 1
+
+
+def test_cfn_lint_builds_one_model_per_template_for_all_its_rules(monkeypatch):
+    from cfn_lint_scan import lint
+    from ckv_im import cfn_lint_shell
+
+    builds = []
+    original = cfn_lint_shell.build_model
+
+    def counting_build_model(*arguments):
+        builds.append(1)
+        return original(*arguments)
+
+    monkeypatch.setattr(cfn_lint_shell, "build_model", counting_build_model)
+    matches = lint(FIXTURES_DIR / "cloudformation" / "im_contacts_personal_data" / "template.yaml")
+    assert any(match.rule.id.startswith("W90") for match in matches)
+    assert len(builds) == 1

@@ -25,7 +25,6 @@ from ckv_im.model import Result, ScanModel, Status
 _LEVELS = {"HIGH": "E", "MEDIUM": "W", "LOW": "I"}
 _MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
 _MODEL_CACHE_SIZE = 4
-MODEL_BUILDS: list[int] = []      # read by the tests: one build per template, not one per rule
 
 
 def lint_rule_id(rule_id: str) -> str:
@@ -39,7 +38,6 @@ def model_of(template: Any) -> ScanModel:
     if cached is not None and cached[0] is template:
         return cached[1]
     model = build_model(template)
-    MODEL_BUILDS.append(id(template))
     _MODELS[id(template)] = (template, model)
     while len(_MODELS) > _MODEL_CACHE_SIZE:
         _MODELS.popitem(last=False)

@@ -25,7 +25,6 @@ from ckv_im.model import Result, ScanModel, Unknown
 
 _MODELS: "OrderedDict[tuple, ScanModel | Unknown]" = OrderedDict()
 _MODEL_CACHE_SIZE = 8
-MODEL_BUILDS: list[str] = []      # read by the tests: one build per file
 
 
 _FILES_SEEN: dict[str, str] = {}   # the path Checkov reports a file under -> the path it opened
@@ -61,7 +60,6 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
         return _MODELS[cache_key]
     template, _ = parse(path)
     model = build_model(template) if template is not None else Unknown(f"{path} could not be parsed")
-    MODEL_BUILDS.append(cache_key[0])
     _MODELS[cache_key] = model
     while len(_MODELS) > _MODEL_CACHE_SIZE:
         _MODELS.popitem(last=False)

@@ -232,9 +232,10 @@ class CloudFormationModelBuilder:
         function = intrinsic(node)
         if function is not None and function[0] == "Ref" and function[1] == "AWS::NoValue":
             return None
+        # Values known only at deployment are not certainly keys: "DefaultKey" is the AWS owned key.
         if function is not None and function[0] == "Fn::ImportValue":
             return KeyRef(text, Unknown("Fn::ImportValue is known only at deployment"),
-                          region=Unknown("an export of another stack"))
+                          region=Unknown("an export of another stack"), certain=False)
         if function is not None and function[0] not in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"):
             return Unknown(f"{text} is known only at deployment and may leave the key unset")
         parts = self.values.parts(node)
@@ -259,7 +260,7 @@ class CloudFormationModelBuilder:
         if kind == ALIAS and token.attribute is None:                   # Ref of an alias is its name
             return KeyRef(text, "alias_name", key=self._alias_target(token.logical_id), region=STACK_REGION)
         return KeyRef(text, Unknown(f"{text} is an output of a {kind}, known only at deployment"),
-                      region=Unknown(f"{text} is known only at deployment"))
+                      region=Unknown(f"{text} is known only at deployment"), certain=False)
 
     def _alias_target(self, logical_id: str) -> KmsKey | None:
         node = _at(self.values.resources.get(logical_id), "Properties", "TargetKeyId")
@@ -275,7 +276,7 @@ class CloudFormationModelBuilder:
             if isinstance(parts[0], str) and parts[0].startswith("alias/"):
                 return KeyRef(text, "alias_name", region=Unknown(f"alias name {text} names no Region"))
             return KeyRef(text, Unknown(f"{text} is built from values known only at deployment"),
-                          region=Unknown(f"{text} is not resolved"), certain=True)
+                          region=Unknown(f"{text} is not resolved"), certain=False)
         resource_type, region_parts, id_parts = fields
         naming = "key_arn" if resource_type == "key" else "alias_arn"
         key = None

@@ -275,7 +275,10 @@ def render(parts: list) -> Any:
     if all(isinstance(part, str) for part in parts):
         return "".join(parts)
     text = "".join(part if isinstance(part, str) else _token_text(part) for part in parts)
-    return UnknownTemplate(text)
+    value = UnknownTemplate(text)   # still a string: its literal text counts (UnknownTemplate.could_be_wildcard)
+    if len(parts) == 1 and isinstance(parts[0], UnknownToken):
+        value.reason = parts[0].reason
+    return value
 
 
 def _token_text(token: "ResourceToken | UnknownToken") -> str:
