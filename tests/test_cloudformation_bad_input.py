@@ -183,11 +183,11 @@ def test_yaml_alias_loops_and_deep_nesting_end(tmp_path):
 def test_a_five_megabyte_template_is_judged_whole(tmp_path):
     resources = {"Key": key(), "Set": replication_set(entry({"Ref": "AWS::Region"}, {"Fn::GetAtt": ["Key", "Arn"]}),
                                                       entry("eu-west-1", {"Fn::GetAtt": ["Key", "Arn"]}))}
-    padding = "x" * 5000   # few, large resources: Checkov's own graph build grows fast with their number
+    padding = "x" * 5000
     for number in range(1000):
         resources[f"Topic{number}"] = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": f"t{number}",
                                                                                "Tags": [{"Key": "pad", "Value": padding}]}}
-    document = json.dumps(template(resources))
+    document = json.dumps(template(resources), indent=1)   # one line per value, as real templates have
     assert len(document) > 5_000_000
     root = tmp_path / "scan"
     root.mkdir()
