@@ -38,7 +38,7 @@ def template_file(conf: dict, entity_path: str, entity_type: str) -> str | None:
     scanned = entity_path.rsplit(f":{entity_type}:", 1)[0]   # resource types hold colons themselves
     for value in conf.values():
         path = value.get("__file__") if isinstance(value, dict) else None
-        if isinstance(path, str) and os.path.isfile(path):
+        if isinstance(path, str):
             _FILES_SEEN[scanned] = path
             return path
     for candidate in (_FILES_SEEN.get(scanned), scanned, scanned.lstrip("/")):
@@ -54,7 +54,7 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
         stat = os.stat(path)
     except OSError as error:
         return Unknown(f"the template cannot be read: {error.strerror}")
-    cache_key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size)
+    cache_key = (path, stat.st_mtime_ns, stat.st_size)
     if cache_key in _MODELS:
         _MODELS.move_to_end(cache_key)
         return _MODELS[cache_key]

@@ -186,6 +186,7 @@ def _value_like_service(value: Any, service: str, region: str | None) -> _Truth:
     return _Truth.MAYBE if _glob_may_match_some_region(value.casefold(), service) else _Truth.NO
 
 
+@lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
 def _glob_matches_every_region(glob: str, service: str) -> bool:
     """Whether the glob matches the service name whatever the (non-empty) Region is.
 
@@ -200,6 +201,7 @@ def _glob_matches_every_region(glob: str, service: str) -> bool:
     return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n)) for n in lengths)
 
 
+@lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
 def _glob_may_match_some_region(glob: str, service: str) -> bool:
     """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``."""
     glob = re.sub(r"\*+", "*", glob)
