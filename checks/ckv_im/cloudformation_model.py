@@ -15,7 +15,6 @@ from typing import Any
 
 from ckv_im.arns import classify_key_identifier
 from ckv_im.cloudformation_values import (
-    SUB_VARIABLE,
     ResourceToken,
     StackRegionToken,
     TemplateValues,
@@ -23,6 +22,7 @@ from ckv_im.cloudformation_values import (
     entries,
     intrinsic,
     line_of,
+    referenced_ids,
     shown,
 )
 from ckv_im.model import (
@@ -193,12 +193,13 @@ class CloudFormationModelBuilder:
             return RegionEntry(Unknown(f"Region entry {shown(item)} is not resolved"),
                                Unknown("the entry is not resolved"), line_of(item), where)
         region = self._region(_at(item, "RegionName"))
-        key_node = _at(item, "RegionConfiguration", "SseKmsKeyId")
+        configuration = _at(item, "RegionConfiguration")
+        key_node = _at(configuration, "SseKmsKeyId")
         if key_node is None:
-            configuration = _at(item, "RegionConfiguration")
-            key: Any = None if configuration is None or isinstance(configuration, dict) and intrinsic(configuration) is None \
-                else Unknown(f"RegionConfiguration {shown(configuration)} is not resolved")
-            return RegionEntry(region, key, line_of(item), where)
+            if configuration is None or isinstance(configuration, dict) and intrinsic(configuration) is None:
+                return RegionEntry(region, None, line_of(item), where)   # the AWS owned key
+            return RegionEntry(region, Unknown(f"RegionConfiguration {shown(configuration)} is not resolved"),
+                               line_of(item), where)
         return RegionEntry(region, self._key_ref(key_node), line_of(key_node) or line_of(item),
                            where + ("RegionConfiguration", "SseKmsKeyId"))
 
@@ -303,7 +304,7 @@ class CloudFormationModelBuilder:
             if kind != RESPONSE_PLAN:
                 continue
             for path in TOPIC_FIELDS:
-                for target in _referenced_ids(_at(resource, "Properties", *path)):
+                for target in referenced_ids(_at(resource, "Properties", *path)):
                     topic = self.model.topics.get(f"{SNS_TOPIC}.{target}")
                     plan = f"{RESPONSE_PLAN}.{logical_id}"
                     if topic is not None and plan not in topic.used_by:
@@ -399,32 +400,3 @@ def _arn_region(region_parts: list, text: str) -> Any:
         return region_parts[0]
     reasons = [part.reason for part in region_parts if isinstance(part, UnknownToken)]
     return Unknown(f"the Region of {text} is not resolved" + (f" ({reasons[0]})" if reasons else ""))
-
-
-def _referenced_ids(node: Any, depth: int = 0) -> list[str]:
-    """Logical IDs a value refers to: Ref, Fn::GetAtt, and ${Name} / ${Name.Attribute} in Fn::Sub."""
-    if depth > 64 or node is None:
-        return []
-    function = intrinsic(node)
-    if function is not None:
-        name, argument = function
-        if name == "Ref" and isinstance(argument, str):
-            return [argument]
-        if name == "Fn::GetAtt":
-            target = argument.split(".", 1)[0] if isinstance(argument, str) else \
-                argument[0] if isinstance(argument, list) and argument and isinstance(argument[0], str) else None
-            return [target] if target else []
-        if name == "Fn::Sub":
-            text = argument[0] if isinstance(argument, list) and argument else argument
-            found = [v.split(".", 1)[0] for v in _sub_names(text)]
-            variables = argument[1] if isinstance(argument, list) and len(argument) == 2 else None
-            return found + _referenced_ids(variables, depth + 1)
-    if isinstance(node, dict):
-        return [ref for _, item in entries(node) for ref in _referenced_ids(item, depth + 1)]
-    if isinstance(node, list):
-        return [ref for item in node for ref in _referenced_ids(item, depth + 1)]
-    return []
-
-
-def _sub_names(text: Any) -> list[str]:
-    return [name for name in SUB_VARIABLE.findall(text) if not name.startswith("!")] if isinstance(text, str) else []

@@ -23,7 +23,7 @@ MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are n
 NO_VALUE = object()                  # AWS::NoValue: the property is left out
 _PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId",
                    "AWS::NotificationARNs"}
-SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def is_marker(key: Any) -> bool:
@@ -215,7 +215,7 @@ class TemplateValues:
             return Unknown("Fn::Sub of something that is not a string")
         parts: list = []
         position = 0
-        for match in SUB_VARIABLE.finditer(text):
+        for match in _SUB_VARIABLE.finditer(text):
             parts.append(text[position:match.start()])
             position = match.end()
             variable = match.group(1)
@@ -285,3 +285,31 @@ def _token_text(token: "ResourceToken | UnknownToken") -> str:
     if isinstance(token, ResourceToken) and token.attribute and token.attribute.endswith("Arn"):
         return "arn:" + token.text       # an ARN is never the wildcard "*"
     return token.text
+
+
+def referenced_ids(node: Any, depth: int = 0) -> list[str]:
+    """Logical IDs a value refers to: Ref, Fn::GetAtt, and ${Name} / ${Name.Attribute} in Fn::Sub."""
+    if depth > MAX_DEPTH or node is None:
+        return []
+    function = intrinsic(node)
+    if function is not None:
+        name, argument = function
+        if name == "Ref" and isinstance(argument, str):
+            return [argument]
+        if name == "Fn::GetAtt":
+            target = _get_att_target(argument)
+            return [target[0]] if target else []
+        if name == "Fn::Sub":
+            text = argument[0] if isinstance(argument, list) and argument else argument
+            found = [v.split(".", 1)[0] for v in _sub_names(text)]
+            variables = argument[1] if isinstance(argument, list) and len(argument) == 2 else None
+            return found + referenced_ids(variables, depth + 1)
+    if isinstance(node, dict):
+        return [ref for _, item in entries(node) for ref in referenced_ids(item, depth + 1)]
+    if isinstance(node, list):
+        return [ref for item in node for ref in referenced_ids(item, depth + 1)]
+    return []
+
+
+def _sub_names(text: Any) -> list[str]:
+    return [name for name in _SUB_VARIABLE.findall(text) if not name.startswith("!")] if isinstance(text, str) else []
