@@ -78,7 +78,7 @@ def build_model(document: Any) -> ScanModel:
     template, serverless = template_of(document)
     if template is None:
         return ScanModel()
-    return CloudFormationModelBuilder(template, serverless).build()
+    return CloudFormationModelBuilder(template, document if serverless else None).build()
 
 
 def _at(node: Any, *path: Any) -> Any:
@@ -88,8 +88,8 @@ def _at(node: Any, *path: Any) -> Any:
 
 
 class CloudFormationModelBuilder:
-    def __init__(self, template: dict, serverless: bool = False) -> None:
-        self.values = TemplateValues(template, serverless)
+    def __init__(self, template: dict, serverless_file: dict | None = None) -> None:
+        self.values = TemplateValues(template, serverless_file)
         self.model = ScanModel()
         self.keys_by_id: dict[str, KmsKey] = {}
 

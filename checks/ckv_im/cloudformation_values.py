@@ -94,11 +94,11 @@ Part = "str | ResourceToken | UnknownToken"
 class TemplateValues:
     """Evaluates the values of one template (its ``Parameters`` and ``Resources`` sections)."""
 
-    def __init__(self, template: dict, serverless: bool = False) -> None:
+    def __init__(self, template: dict, serverless_file: dict | None = None) -> None:
         self.parameters = dict(entries(template.get("Parameters")))
         self.resources = dict(entries(template.get("Resources")))
-        # Serverless Framework files hold ${self:...}-style variables in plain strings.
-        self.serverless = serverless
+        # A Serverless Framework file (the whole of it) holds ${self:...}-style variables in plain strings.
+        self.serverless_file = serverless_file
 
     def resource_type(self, logical_id: Any) -> str | None:
         resource = self.resources.get(logical_id) if isinstance(logical_id, str) else None
@@ -146,8 +146,8 @@ class TemplateValues:
         return self._function_value(*function, depth)
 
     def _string(self, text: str) -> Any:
-        if self.serverless and "${" in text:
-            return UnknownTemplate(text)
+        if self.serverless_file is not None and "${" in text:
+            return serverless_string(text, self.serverless_file)
         return text
 
     def _function_value(self, name: str, argument: Any, depth: int) -> Any:
@@ -168,9 +168,11 @@ class TemplateValues:
         if depth > MAX_DEPTH:
             return Unknown("the value is nested too deeply to evaluate")
         if isinstance(node, str):
-            if self.serverless and "${" in node:
-                return [UnknownToken(node, f"{node[:80]} holds Serverless Framework variables")]
-            return [node]
+            text = self._string(node)
+            if isinstance(text, UnknownTemplate):
+                return [UnknownToken(text.text, f"{text.text[:80]} holds Serverless Framework variables "
+                                                "known only at deployment")]
+            return [text]
         if isinstance(node, bool):
             return ["true" if node else "false"]
         if isinstance(node, (int, float)):
@@ -247,6 +249,49 @@ class TemplateValues:
                 return inner
             parts.extend(([delimiter] if index else []) + inner)
         return _merged(parts)
+
+
+_SERVERLESS_VARIABLE = re.compile(r"\$\{([^{}]*)\}")   # innermost first: ${self:custom.${opt:stage}}
+_MAX_SERVERLESS_ROUNDS = 10
+
+
+def serverless_string(text: str, document: dict) -> Any:
+    """A Serverless Framework string with its ``${self:path}`` variables resolved from the file itself.
+
+    Other sources (``opt:``, ``env:``, ``ssm:``, ``aws:``, ``file(...)``) are known only at
+    deployment: a string that still holds one is an UnknownTemplate. A default
+    (``${self:custom.x, 'y'}``) is not taken: whether it applies is decided at deployment.
+    """
+    unresolved: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        expression = match.group(1)
+        if "," not in expression and expression.strip().startswith("self:"):
+            value = _serverless_path(document, expression.strip()[len("self:"):])
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value)
+        unresolved.append(match.group(0))
+        return "\x01" + str(len(unresolved) - 1) + "\x02"   # set aside, so the next round does not see it
+
+    for _ in range(_MAX_SERVERLESS_ROUNDS):
+        if "${" not in text:
+            break
+        resolved = _SERVERLESS_VARIABLE.sub(replace, text)
+        if resolved == text:
+            break
+        text = resolved
+    for _ in range(_MAX_SERVERLESS_ROUNDS):   # set-aside variables may nest
+        if "\x01" not in text:
+            break
+        text = re.sub("\x01(\\d+)\x02", lambda m: unresolved[int(m.group(1))], text)
+    return UnknownTemplate(text) if "${" in text or "\x01" in text else text
+
+
+def _serverless_path(document: dict, path: str) -> Any:
+    node: Any = document
+    for step in path.split("."):
+        node = dict(entries(node)).get(step) if isinstance(node, dict) else None
+    return node
 
 
 def _get_att_target(argument: Any) -> tuple[str, str] | None:

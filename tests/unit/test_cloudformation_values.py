@@ -80,10 +80,34 @@ def test_get_att_takes_both_forms_and_sub_names_attributes():
     assert isinstance(parts[-1], UnknownToken)
 
 
-def test_serverless_variables_stay_unresolved():
-    values = TemplateValues(TEMPLATE, serverless=True)
-    assert isinstance(values.value("${self:custom.owner}@example.com"), UnknownTemplate)
-    assert values.value("no variables") == "no variables"
+SERVERLESS_FILE = {"custom": {"team": "checkout", "mailbox": "${self:custom.team}-oncall", "stage": "${opt:stage, 'dev'}",
+                              "keyArn": "${ssm:/checkout/key-arn}", "retries": 3}}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("${self:custom.mailbox}@example.com", "checkout-oncall@example.com"),   # resolved through two variables
+    ("retries-${self:custom.retries}", "retries-3"),
+    ("no variables", "no variables"),
+])
+def test_serverless_self_variables_are_resolved_from_the_file(text, expected):
+    assert TemplateValues(TEMPLATE, serverless_file=SERVERLESS_FILE).value(text) == expected
+
+
+@pytest.mark.parametrize("text, remaining", [
+    ("chat-${self:custom.stage}", "chat-${opt:stage, 'dev'}"),      # a default applies only at deployment
+    ("${self:custom.keyArn}", "${ssm:/checkout/key-arn}"),
+    ("${self:custom.${opt:stage}}", "${self:custom.${opt:stage}}"),
+    ("${self:custom.missing}", "${self:custom.missing}"),
+    ("${aws:region}", "${aws:region}"),
+])
+def test_serverless_variables_known_only_at_deployment_stay_unresolved(text, remaining):
+    value = TemplateValues(TEMPLATE, serverless_file=SERVERLESS_FILE).value(text)
+    assert isinstance(value, UnknownTemplate) and value.text == remaining
+
+
+def test_serverless_variables_referring_to_themselves_end():
+    looping = {"custom": {"a": "${self:custom.b}", "b": "${self:custom.a}"}}
+    assert isinstance(TemplateValues(TEMPLATE, serverless_file=looping).value("${self:custom.a}"), UnknownTemplate)
 
 
 def test_deep_nesting_ends_in_unknown():
