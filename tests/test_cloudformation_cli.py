@@ -1,6 +1,7 @@
 """The real ``checkov`` and ``cfn-lint`` commands on CloudFormation, as users run them."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,31 @@ def test_i_level_rules_show_only_when_included():
     without = {f[0] for f in run_cfn_lint(template, "--append-rules", "checks/cfn_lint")}
     with_info = {f[0] for f in run_cfn_lint(template, "--include-checks", "I", "--append-rules", "checks/cfn_lint")}
     assert "I9013" not in without and "I9013" in with_info
+
+
+def test_suppressions_in_resource_metadata_are_honoured(tmp_path):
+    """Checkov's `Metadata: checkov: skip` and cfn-lint's `Metadata: cfn-lint: config: ignore_checks`."""
+    template = (FIXTURES_DIR / "cloudformation" / "guard_missing" / "template.yaml").read_text()
+    anchor = "    Type: AWS::SSMIncidents::ReplicationSet\n"
+    assert anchor in template
+    suppressed = template.replace(anchor, anchor + (
+        "    Metadata:\n"
+        "      checkov:\n"
+        "        skip:\n"
+        "          - id: CKV_IM_6\n"
+        "            comment: the set is guarded by an AWS Backup vault lock outside this stack\n"
+        "      cfn-lint:\n"
+        "        config:\n"
+        "          ignore_checks:\n"
+        "            - W9006\n"))
+    (tmp_path / "template.yaml").write_text(suppressed)
+    completed = subprocess.run([str(Path(sys.executable).with_name("checkov")), "--skip-download", "-o", "json",
+                                "--framework", "cloudformation", "-d", str(tmp_path), "--external-checks-dir",
+                                str(REPO_ROOT / "checks"), "--check", "CKV_IM_6"],
+                               capture_output=True, text=True, timeout=600)
+    report = json.loads(completed.stdout)
+    skipped = [(r["check_id"], r["resource"]) for r in report["results"]["skipped_checks"]]
+    assert skipped == [("CKV_IM_6", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")]
+    assert report["results"]["failed_checks"] == []
+    findings = run_cfn_lint(str(tmp_path / "template.yaml"), "--append-rules", str(CFN_LINT_RULES_DIR))
+    assert [f for f in findings if f[0] == "W9006"] == []
