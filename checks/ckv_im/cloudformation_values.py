@@ -20,6 +20,7 @@ from ckv_im.iam_policy import STACK_REGION_TEXT
 from ckv_im.model import Unknown, UnknownTemplate, is_unknown
 
 MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are not evaluated
+_DYNAMIC_REFERENCE = re.compile(r"\{\{(resolve:[^}]*)\}\}")
 NO_VALUE = object()                  # AWS::NoValue: the property is left out
 _PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId",
                    "AWS::NotificationARNs"}
@@ -109,6 +110,10 @@ class TemplateValues:
     def parameter_default(self, name: str) -> Any:
         """The parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
         parameter = self.parameters.get(name)
+        kind = parameter.get("Type") if isinstance(parameter, dict) else None
+        if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value"):
+            return Unknown(f"parameter {name} is read from SSM Parameter Store at deployment (its Default is "
+                           "the SSM parameter's name)")
         default = parameter.get("Default") if isinstance(parameter, dict) else None
         if isinstance(default, bool):
             return "true" if default else "false"
@@ -147,7 +152,12 @@ class TemplateValues:
 
     def _string(self, text: str) -> Any:
         if self.serverless_file is not None and "${" in text:
-            return serverless_string(text, self.serverless_file)
+            value = serverless_string(text, self.serverless_file)
+            if not isinstance(value, str):
+                return value
+            text = value
+        if "{{resolve:" in text:   # a dynamic reference: SSM or Secrets Manager, read at deployment
+            return UnknownTemplate(_DYNAMIC_REFERENCE.sub(lambda match: "${" + match.group(1) + "}", text))
         return text
 
     def _function_value(self, name: str, argument: Any, depth: int) -> Any:
@@ -316,10 +326,12 @@ def _merged(parts: list) -> list:
 
 
 def render(parts: list) -> Any:
-    """Parts as one value: the string when it is all literal text (``${AWS::Region}`` kept), else Unknown."""
+    """Parts as one value: the string when it is all literal text (the stack Region kept as its
+    marker, for kms:ViaService matching), else an UnknownTemplate in Fn::Sub notation."""
     if all(isinstance(part, str) for part in parts):
         return "".join(parts)
-    text = "".join(part if isinstance(part, str) else _token_text(part) for part in parts)
+    text = "".join(("${AWS::Region}" if part == StackRegionToken else part) if isinstance(part, str)
+                   else _token_text(part) for part in parts)
     value = UnknownTemplate(text)   # still a string: its literal text counts (UnknownTemplate.could_be_wildcard)
     if len(parts) == 1 and isinstance(parts[0], UnknownToken):
         value.reason = parts[0].reason

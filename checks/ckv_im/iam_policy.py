@@ -134,10 +134,12 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
 
 
 # kms:ViaService values ----------------------------------------------------------------------------
-# A CloudFormation key lives in the stack Region, and a policy value written with
-# ${AWS::Region} (the adapter keeps that text) names the same Region: for such a key the
-# text stands for the key Region. A value pinned to a Region by name may or may not be it.
-STACK_REGION_TEXT = "${AWS::Region}"
+# A CloudFormation key lives in the stack Region, and a policy value built with
+# !Sub "...${AWS::Region}..." or !Ref AWS::Region names the same Region: the adapter writes that
+# Region as this marker, which for such a key stands for the key Region. A value pinned to a
+# Region by name may or may not be it. (Control characters: no template can hold the marker
+# literally, so a plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
+STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
 _STACK_REGION = STACK_REGION_TEXT.casefold()
 
 

@@ -175,3 +175,34 @@ def test_the_aws_owned_key_and_a_conditional_key():
     assert key_ref("DefaultKey") is None
     assert key_ref({"Ref": "AWS::NoValue"}) is None
     assert is_unknown(key_ref({"Fn::If": ["C", {"Fn::GetAtt": ["Key", "Arn"]}, {"Ref": "AWS::NoValue"}]}))
+
+
+def test_values_read_at_deployment_from_ssm_or_secrets_manager_are_unknown():
+    values = TemplateValues({"Parameters": {"KeyArn": {"Type": "AWS::SSM::Parameter::Value<String>",
+                                                        "Default": "/incident-manager/key-arn"}}})
+    assert is_unknown(values.value({"Ref": "KeyArn"}))   # the Default names the SSM parameter, not the value
+    dynamic = VALUES.value("{{resolve:ssm:/incident-manager/key-arn}}")
+    assert isinstance(dynamic, UnknownTemplate) and dynamic.text == "${resolve:ssm:/incident-manager/key-arn}"
+    ref = key_ref("{{resolve:secretsmanager:incident-key:SecretString:arn}}")
+    assert is_unknown(ref.naming) and not ref.certain
+
+
+def test_only_a_substituted_aws_region_is_the_stack_region():
+    """A plain "${AWS::Region}" without !Sub is literal text in AWS: it never matches a Region."""
+    from ckv_im import rules
+
+    def grant(via_service):
+        return {"Statement": [{"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}},
+                               "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
+                               "Condition": {"StringEquals": {"kms:ViaService": via_service}}}]}
+
+    def verdict(via_service):
+        model = build_model({"Resources": {"Key": {"Type": "AWS::KMS::Key",
+                                                   "Properties": {"KeyPolicy": grant(via_service)}}}})
+        key = model.keys["AWS::KMS::Key.Key"]
+        return rules.required_key_policy_statement(key, model).status.value
+
+    substituted = [{"Fn::Sub": f"{service}.${{AWS::Region}}.amazonaws.com"} for service in ("ssm-incidents", "ssm-contacts")]
+    assert verdict(substituted) == "PASSED"
+    assert verdict([f"{service}.${{AWS::Region}}.amazonaws.com" for service in ("ssm-incidents", "ssm-contacts")]) \
+        == "FAILED"
