@@ -3,7 +3,7 @@
 Checkov logs an exception raised inside a check and drops that result: a false
 negative nobody sees. The checks catch everything as a last resort, so these
 tests call the model builders and rule functions without that safety net, and
-also assert that the net (checkov_terraform.INTERNAL_ERRORS) was never used.
+also assert that the net (engine_shell.INTERNAL_ERRORS) was never used.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 from checkov_scan import checkov_verdicts, scan_terraform
-from ckv_im import checkov_terraform, rules
+from ckv_im import engine_shell, rules
 from ckv_im.checkov_terraform import _single_resource_model
 from ckv_im.engine_shell import subject_of
 
@@ -43,9 +43,9 @@ def scan_source(tmp_path, source: str, extra_files: dict[str, str] | None = None
     (root / "main.tf").write_text(PROVIDER + textwrap.dedent(source))
     for name, content in (extra_files or {}).items():
         (root / name).write_text(content)
-    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
     verdicts = checkov_verdicts(scan_terraform(root))
-    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
     return verdicts
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_terraform, scan_terraform_json
-from ckv_im import checkov_terraform
+from ckv_im import engine_shell
 from manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
 
 
@@ -19,9 +19,9 @@ def test_checkov_terraform_json_matches_manifest(fixture):
 
 
 def assert_scan_matches_manifest(fixture, scan):
-    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
     reported = checkov_verdicts(scan(FIXTURES_DIR / fixture))
     expected = expected_verdicts(fixture)
 
     assert_verdicts_match(reported, expected)
-    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_plan
-from ckv_im import checkov_terraform
+from ckv_im import engine_shell
 from ckv_im.model import is_unknown
 from ckv_im.plan_model import plan_model
 from manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
@@ -20,11 +20,11 @@ PLANS = sorted(path.parent.name for path in PLANS_DIR.glob("*/plan.json"))
 
 @pytest.mark.parametrize("name", PLANS)
 def test_checkov_plan_matches_manifest(name):
-    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
     reported = checkov_verdicts(scan_plan(PLANS_DIR / name / "plan.json"))
     expected = expected_verdicts(f"terraform/{name}", engine="terraform_plan")
     assert_verdicts_match(reported, expected)
-    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
 
 
 def test_checkov_command_on_a_plan():
@@ -64,9 +64,9 @@ def test_unreadable_plans_give_no_verdict_and_no_error_through_checkov(tmp_path)
     document["errored"] = True
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(document))
-    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
     assert checkov_verdicts(scan_plan(plan)) == {}
-    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
 
 
 def test_a_50_mb_plan(tmp_path):
@@ -89,9 +89,9 @@ def test_truncated_plan_through_checkov_gives_no_verdict_and_no_error(tmp_path):
     plan = tmp_path / "plan.json"
     text = (PLANS_DIR / "region_compliant" / "plan.json").read_text()
     plan.write_text(text[: len(text) // 3])
-    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
     assert checkov_verdicts(scan_plan(plan)) == {}
-    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
 
 
 def test_entries_are_joined_by_region_name_not_position():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 from checkov_scan import checkov_verdicts, scan_terraform
-from ckv_im import checkov_terraform
+from ckv_im import engine_shell
 from manifest import FIXTURES_DIR
 
 
@@ -16,9 +16,9 @@ def test_modules_outside_the_scanned_directory_resolve(tmp_path):
     main = (source / "main.tf").read_text().replace('"./modules/incident-key"', '"../../modules/incident-key"')
     (environment / "main.tf").write_text(main)
 
-    errors_before = len(checkov_terraform.INTERNAL_ERRORS)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
     verdicts = checkov_verdicts(scan_terraform(environment))
-    assert checkov_terraform.INTERNAL_ERRORS[errors_before:] == []
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
     # The swapped module outputs are still told apart: the module files are ones Checkov itself read.
     assert verdicts[("CKV_IM_3", "aws_ssmincidents_replication_set.main")] == "FAILED"
     assert verdicts[("CKV_IM_7", "module.west.aws_kms_key.this")] == "PASSED"

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from typing import Any, Callable
+from typing import Any
 
 from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
 from checkov.cloudformation.parser import parse
-from checkov.common.bridgecrew.severities import Severities
-from checkov.common.models.enums import CheckCategories, CheckResult
 
-from ckv_im.catalogue import RULES, guideline_url
+from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.cloudformation_model import build_model
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
@@ -66,24 +64,11 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
     return model
 
 
-class IncidentManagerCloudFormationCheck(BaseResourceCheck):
-    """Base of every CKV_IM CloudFormation check: subclasses name the rule, its function and its subject."""
+class IncidentManagerCloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
+    """Base of every CKV_IM CloudFormation check: the resource's template, read once per file."""
 
-    rule_id: str
-    rule: Callable[[Any, ScanModel], Result]
-    subject: str                   # keys, replication_sets, im_resources, topics or im_resource_or_key
-    resource_types: tuple[str, ...]
-    categories: tuple[CheckCategories, ...] = (CheckCategories.ENCRYPTION,)
-
-    def __init__(self) -> None:
-        info = RULES[self.rule_id]
-        super().__init__(name=info.title, id=info.id, categories=self.categories,
-                         supported_resources=self.resource_types, guideline=guideline_url(info.id))
-        self.severity = Severities[info.severity]
-
-    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+    def evaluate(self, conf: dict[str, Any]) -> Result:
         name = f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-        result = run_rule(self.id, self.rule, self.subject, name,
-                          lambda: model_for_file(template_file(conf, self.entity_path, self.entity_type)), self.entity_path)
-        self.details = list(result.details)
-        return CheckResult(result.status.value)
+        return run_rule(self.id, self.rule, self.subject, name,
+                        lambda: model_for_file(template_file(conf, self.entity_path, self.entity_type)),
+                        self.entity_path)

@@ -7,14 +7,12 @@ of that graph then looks its subject up by address. A check never raises
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable
+from typing import Any
 
-from checkov.common.bridgecrew.severities import Severities
-from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from ckv_im.catalogue import RULES, guideline_url
-from ckv_im.engine_shell import INTERNAL_ERRORS, run_rule  # noqa: F401  (INTERNAL_ERRORS: read by the tests)
+from ckv_im.checkov_check import IncidentManagerCheck
+from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.plan_model import plan_model
 from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
@@ -81,25 +79,8 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     return model
 
 
-class IncidentManagerTerraformCheck(BaseResourceCheck):
-    """Base of every CKV_IM Terraform check: subclasses name the rule, its function and its subject."""
-
-    rule_id: str
-    rule: Callable[[Any, ScanModel], Result]
-    subject: str                   # keys, replication_sets, im_resources, topics or im_resource_or_key
-    resource_types: tuple[str, ...]
-    categories: tuple[CheckCategories, ...] = (CheckCategories.ENCRYPTION,)
-
-    def __init__(self) -> None:
-        info = RULES[self.rule_id]
-        super().__init__(name=info.title, id=info.id, categories=self.categories,
-                         supported_resources=self.resource_types, guideline=guideline_url(info.id))
-        self.severity = Severities[info.severity]
-
-    def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
-        result = self.evaluate(conf)
-        self.details = list(result.details)
-        return CheckResult(result.status.value)
+class IncidentManagerTerraformCheck(IncidentManagerCheck, BaseResourceCheck):
+    """Base of every CKV_IM Terraform check: the resource in the model of its graph (or plan file)."""
 
     def evaluate(self, conf: dict) -> Result:
         address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
