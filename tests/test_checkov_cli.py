@@ -67,8 +67,8 @@ def test_check_by_severity_runs_only_high_rules():
     assert ("CKV_IM_14", "aws_ssmincidents_replication_set.main") not in results
 
 
-def test_pack_works_from_an_installed_library(tmp_path):
-    """After ``pip install .`` the check files import the installed ckv_im, not the one beside them."""
+def install_library(tmp_path: Path) -> Path:
+    """``pip install`` the rule library into a directory of its own; returns that directory."""
     source = tmp_path / "source"  # build from a copy: setuptools writes build/ beside the sources
     source.mkdir()
     for name in ("setup.cfg", "pyproject.toml", "README.md"):
@@ -78,6 +78,12 @@ def test_pack_works_from_an_installed_library(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(site), str(source)], check=True, capture_output=True, timeout=600)
     assert (site / "ckv_im" / "rules.py").is_file()
+    return site
+
+
+def test_pack_works_from_an_installed_library(tmp_path):
+    """After ``pip install .`` the check files import the installed ckv_im, not the one beside them."""
+    site = install_library(tmp_path)
     checks_only = tmp_path / "checks"
     shutil.copytree(REPO_ROOT / "checks" / "terraform", checks_only / "terraform")
     (checks_only / "__init__.py").touch()

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID
 from manifest import FIXTURES_DIR, expected_verdicts
-from test_checkov_cli import by_id_and_resource, run_checkov
+from test_checkov_cli import by_id_and_resource, install_library, run_checkov
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
@@ -121,3 +123,22 @@ def test_suppressions_in_resource_metadata_are_honoured(tmp_path):
     assert report["results"]["failed_checks"] == []
     findings = run_cfn_lint(str(tmp_path / "template.yaml"), "--append-rules", str(CFN_LINT_RULES_DIR))
     assert [f for f in findings if f[0] == "W9006"] == []
+
+
+def test_cloudformation_checks_and_cfn_lint_rules_work_from_an_installed_library(tmp_path):
+    """With ckv_im installed, copies of checks/cloudformation and checks/cfn_lint alone are enough."""
+    site = install_library(tmp_path)
+    checks_only = tmp_path / "checks"
+    shutil.copytree(REPO_ROOT / "checks" / "cloudformation", checks_only / "cloudformation")
+    (checks_only / "__init__.py").touch()
+    shutil.copytree(REPO_ROOT / "checks" / "cfn_lint", tmp_path / "lint_rules")
+    environment = {**os.environ, "PYTHONPATH": str(site)}
+    results = by_id_and_resource(run_checkov("--framework", "cloudformation", "-f", str(EXAMPLE),
+                                             "--external-checks-dir", str(checks_only),
+                                             env={"PYTHONPATH": str(site)}, cwd=tmp_path))
+    assert results[("CKV_IM_3", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")]["check_result"]["result"] \
+        == "FAILED"
+    completed = subprocess.run([str(CFN_LINT), "--format", "parseable", str(EXAMPLE), "--append-rules",
+                                str(tmp_path / "lint_rules")], cwd=tmp_path, env=environment,
+                               capture_output=True, text=True, timeout=600)
+    assert ":E9003:" in completed.stdout, completed.stdout + completed.stderr[-2000:]
