@@ -82,8 +82,9 @@ def build_model(document: Any) -> ScanModel:
 
 
 def _at(node: Any, *path: Any) -> Any:
+    """The value at a path of property names (never one of Checkov's ``__markers__``), or None."""
     for step in path:
-        node = dict(entries(node)).get(step) if isinstance(node, dict) else None
+        node = node.get(step) if isinstance(node, dict) else None
     return node
 
 

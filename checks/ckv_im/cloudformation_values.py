@@ -300,7 +300,7 @@ def serverless_string(text: str, document: dict) -> Any:
 def _serverless_path(document: dict, path: str) -> Any:
     node: Any = document
     for step in path.split("."):
-        node = dict(entries(node)).get(step) if isinstance(node, dict) else None
+        node = node.get(step) if isinstance(node, dict) and not is_marker(step) else None
     return node
 
 
