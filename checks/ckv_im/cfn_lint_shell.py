@@ -81,9 +81,9 @@ class IncidentManagerLintRule(CloudFormationLintRule):
 
     def _subject_names(self, model: ScanModel) -> list[str]:
         kinds = ("keys", "im_resources") if self.subject == "im_resource_or_key" else (self.subject,)
-        return [name for kind in kinds for name, subject in getattr(model, kind).items()
-                if _supports(self.resource_types, subject.resource_type if hasattr(subject, "resource_type")
-                             else name.split(".", 1)[0])]
+        # names are "<resource type>.<logical ID>", and resource types hold no dot
+        return [name for kind in kinds for name in getattr(model, kind)
+                if _supports(self.resource_types, name.split(".", 1)[0])]
 
     def _matches(self, name: str, result: Result) -> list[RuleMatch]:
         """One match per offending property; lines that name no property point at the resource."""
@@ -91,5 +91,7 @@ class IncidentManagerLintRule(CloudFormationLintRule):
         places: "OrderedDict[tuple, list[str]]" = OrderedDict()
         for line in result.details:
             places.setdefault(getattr(line, "where", None) or (), []).append(str(line))
+        if not places:
+            return [RuleMatch(resource_path, f"{self.rule_id}: {RULES[self.rule_id].title}")]
         return [RuleMatch(resource_path + list(where), f"{self.rule_id}: {'; '.join(lines)}")
-                for where, lines in places.items()] or [RuleMatch(resource_path, f"{self.rule_id}: {RULES[self.rule_id].title}")]
+                for where, lines in places.items()]
