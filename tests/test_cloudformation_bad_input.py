@@ -254,3 +254,19 @@ def test_cfn_lint_loads_exactly_one_rule_per_cloudformation_rule():
 
     loaded = sorted(rule.id for rule in load_plugins(str(CFN_LINT_RULES_DIR)))
     assert loaded == sorted(CKV_IM_OF_LINT_ID)
+
+
+def test_a_resource_without_properties_is_judged_from_the_file_of_the_resources_before_it(tmp_path):
+    """Checkov marks no file on a resource without Properties or Metadata (AWS CDK writes an unencrypted
+    sns.Topic so): the file the resources before it came from is used, never a guess from the working directory."""
+    document = template({
+        "Key": key(),
+        "Set": replication_set(entry({"Ref": "AWS::Region"}, {"Fn::GetAtt": ["Key", "Arn"]})),
+        "Topic": {"Type": "AWS::SNS::Topic"},
+        "Plan": {"Type": "AWS::SSMIncidents::ResponsePlan",
+                 "Properties": {"Name": "outage", "ChatChannel": {"ChatbotSns": [{"Ref": "Topic"}]},
+                                "IncidentTemplate": {"Title": "Outage", "Impact": 3}}},
+    })
+    checkov, cfn_lint = scan_both(tmp_path, document)
+    assert checkov[("CKV_IM_12", "AWS::SNS::Topic.Topic")] == "FAILED"
+    assert cfn_lint[("CKV_IM_12", "AWS::SNS::Topic.Topic")] == "FAILED"

@@ -23,26 +23,23 @@ from ckv_im.model import Result, ScanModel, Unknown
 
 _MODELS: "OrderedDict[tuple, ScanModel | Unknown]" = OrderedDict()
 _MODEL_CACHE_SIZE = 8
-
-
 _FILES_SEEN: dict[str, str] = {}   # the path Checkov reports a file under -> the path it opened
 
 
 def template_file(conf: dict, entity_path: str, entity_type: str) -> str | None:
-    """The scanned file. Checkov marks every parsed dict with ``__file__`` (the path it opened). A
-    resource without ``Properties`` or ``Metadata`` carries none: then the file another resource of the
-    same reported path was opened from is used, or the entity path itself (the Serverless runner
-    reports the opened path there; the CloudFormation runner a path relative to its scan root)."""
+    """The scanned file, as Checkov opened it: Checkov marks every parsed dict with ``__file__``.
+
+    A resource without ``Properties`` or ``Metadata`` carries no mark: then the file that another
+    resource reported under the same path was opened from is used. Nothing else is tried, so only
+    files Checkov itself scans are ever read (the entity path is relative to Checkov's scan root,
+    which a check does not know)."""
     scanned = entity_path.rsplit(f":{entity_type}:", 1)[0]   # resource types hold colons themselves
     for value in conf.values():
         path = value.get("__file__") if isinstance(value, dict) else None
         if isinstance(path, str):
             _FILES_SEEN[scanned] = path
             return path
-    for candidate in (_FILES_SEEN.get(scanned), scanned, scanned.lstrip("/")):
-        if candidate and os.path.isfile(candidate):
-            return candidate
-    return None
+    return _FILES_SEEN.get(scanned)
 
 
 def model_for_file(path: str | None) -> "ScanModel | Unknown":
