@@ -180,8 +180,8 @@ class TemplateValues:
         if isinstance(node, str):
             text = self._string(node)
             if isinstance(text, UnknownTemplate):
-                return [UnknownToken(text.text, f"{text.text[:80]} holds Serverless Framework variables "
-                                                "known only at deployment")]
+                # a Serverless variable or a dynamic reference ({{resolve:...}}) read at deployment
+                return [UnknownToken(text.text, f"{text.text[:80]} is known only at deployment")]
             return [text]
         if isinstance(node, bool):
             return ["true" if node else "false"]
