@@ -1,0 +1,610 @@
+# METADATA
+# title: IAM key policy matching (CKV_IM_7, CKV_IM_8)
+# description: |
+#   RULES.md, "Matching IAM policy elements": actions (case-insensitive globs),
+#   principals, NotAction / NotPrincipal, Deny statements, condition operators
+#   (ForAnyValue: / ForAllValues: prefixes, IfExists suffix) and kms:ViaService
+#   values against the key's Region. Condition values are compared
+#   case-sensitively, as AWS does, except by the ...IgnoreCase operators.
+#
+#   Every question is answered in three-valued logic, as numbers: no (0) <
+#   maybe (1) < yes (2), so "and" is min and "or" is max. An unresolved part
+#   (util.unresolved) makes an answer "maybe" only where it could change it. A
+#   rule reports a finding only on a "yes" (or a certain "no") reached without
+#   any "maybe". A malformed statement is read in the direction that cannot hide
+#   a problem: it grants nothing to CKV_IM_7, but it may deny, and it may be a
+#   wildcard grant for CKV_IM_8.
+package incident_manager.lib.iam
+
+import rego.v1
+
+import data.incident_manager.lib.util
+
+services := ["ssm-incidents", "ssm-contacts"]
+
+required_actions := ["kms:CreateGrant", "kms:DescribeKey"]
+
+no := 0
+
+maybe := 1
+
+yes := 2
+
+_all(truths) := min(truths) if count(truths) > 0
+
+else := yes
+
+_any(truths) := max(truths) if count(truths) > 0
+
+else := no
+
+_not(truth) := yes - truth
+
+_unknown(value) if util.is_unresolved(value)
+
+# --- globs -----------------------------------------------------------------------------------------
+# A glob as an anchored regular expression: `*` any run of characters, `?` one character,
+# everything else literal (no glob library: they treat `:` or `.` specially).
+
+glob_regex(glob, flags) := sprintf("(?%s)^%s$", [flags, concat("", [_glob_piece(piece) |
+	some piece in regex.find_all_string_submatch_n(`([^*?]*)([*?]*)`, glob, -1)
+])])
+
+_glob_piece(piece) := concat("", [regex.replace(piece[1], `[\\.+*?()|\[\]{}^$]`, `\$0`), _wildcards(piece[2])])
+
+# One quantifier per wildcard run ("*?*" is ".{1,}").
+_wildcards(run) := sprintf(".{%d,}", [count(replace(run, "*", ""))]) if contains(run, "*")
+
+else := sprintf(".{%d}", [count(run)]) if count(run) > 0
+
+else := ""
+
+# yes / no whether the glob matches the text; maybe for a glob no regular expression can
+# hold (a run of more than 1000 `?`: RE2's repeat limit).
+glob_truth(glob, text, flags) := maybe if {
+	some run in regex.find_n(`[*?]+`, glob, -1)
+	count(replace(run, "*", "")) > 1000
+} else := yes if {
+	regex.match(glob_regex(glob, flags), text)
+} else := no
+
+# IAM action matching: case-insensitive.
+action_truth(pattern, action) := maybe if {
+	_unknown(pattern)
+} else := glob_truth(pattern, action, "is") if {
+	is_string(pattern)
+} else := no
+
+# --- kms:ViaService values -------------------------------------------------------------------------
+
+# A CloudFormation key lives in the stack's Region (AWS::Region): a view writes that Region
+# as this marker, both as the key's Region and inside policy values built with it. A value
+# pinned to a Region by name may or may not be the stack's.
+stack_region := "\u001dAWS::Region\u001d"
+
+_service_suffix := ".amazonaws.com"
+
+# The key Region a value is compared with (null: not known). The stack Region is known only
+# to values written with the marker.
+_region_for(value, region) := null if {
+	region == stack_region
+	not contains(value, stack_region)
+} else := region
+
+# The key's Region as given by a view (a string, or null when not resolved).
+key_region(region) := stack_region if {
+	region == stack_region
+} else := lower(util.strip(region)) if {
+	is_string(region)
+	util.strip(region) != ""
+} else := null
+
+_service_name(service, region) := concat("", [service, ".", region, _service_suffix])
+
+_value_equals(value, service, region, ignore_case) := maybe if {
+	_unknown(value)
+} else := no if {
+	not is_string(value)
+} else := _equal_truth(value, _service_name(service, _region_for(value, region)), ignore_case) if {
+	_region_for(value, region) != null
+} else := maybe if {
+	# no value equals the service name in every Region: at best it is pinned to one
+	regex.match(sprintf(`%s^%s\.[a-z0-9-]+\.amazonaws\.com$`, [_case_flag(ignore_case), service]), value)
+} else := no
+
+_case_flag(true) := "(?i)"
+
+_case_flag(false) := ""
+
+_equal_truth(a, b, ignore_case) := yes if {
+	not ignore_case
+	a == b
+} else := yes if {
+	ignore_case
+	lower(a) == lower(b)
+} else := no
+
+_value_like(value, service, region) := maybe if {
+	_unknown(value)
+} else := no if {
+	not is_string(value)
+} else := glob_truth(value, _service_name(service, _region_for(value, region)), "s") if {
+	_region_for(value, region) != null
+} else := yes if {
+	_matches_every_region(value, service)
+} else := maybe if {
+	_may_match_some_region(value, service)
+} else := no
+
+_max_analysed_glob := 512
+
+# Unknown-Region checks stand a Region in with this character, which only a wildcard matches.
+_sentinel := "\u0000"
+
+_collapse(glob) := regex.replace(glob, `\*+`, "*")
+
+# Whether the glob matches the service name whatever the (non-empty) Region is: matching the
+# sentinel Region at length n means matching every Region of that length; from one more than
+# the glob's number of `?` on, some `*` must absorb it, so that length stands for all longer.
+_matches_every_region(glob, service) if {
+	collapsed := _collapse(glob)
+	not contains(collapsed, _sentinel)
+	count(collapsed) <= _max_analysed_glob
+	every length in numbers.range(1, count(collapsed) - count(replace(collapsed, "?", "")) + 1) {
+		glob_truth(collapsed, _service_name(service, _repeat(_sentinel, length)), "s") == yes
+	}
+}
+
+_repeat(text, times) := concat("", [text | some _ in numbers.range(1, times)])
+
+# Over-approximation: whether the glob shares a match with `<service>.<anything non-empty>.amazonaws.com`.
+# The glob must split into a part matching "<service>." exactly, a non-empty middle and a part
+# matching ".amazonaws.com" exactly; a `*` at a boundary may serve both sides.
+_may_match_some_region(glob, _) if count(_collapse(glob)) > _max_analysed_glob
+
+_may_match_some_region(glob, service) if {
+	collapsed := _collapse(glob)
+	count(collapsed) <= _max_analysed_glob
+	some start in _prefix_ends(collapsed, concat("", [service, "."]))
+	some end in _suffix_starts(collapsed, _service_suffix)
+	start < end
+}
+
+# Positions a where the glob's first a characters (with the `*` at a, if any) match `text`.
+_prefix_ends(glob, text) := {position |
+	some position in numbers.range(0, count(glob))
+	count(replace(substring(glob, 0, position), "*", "")) <= count(text)
+	some prefix in {substring(glob, 0, position), substring(glob, 0, position + 1)}
+	_ends_at_or_keeps_star(glob, prefix, position)
+	glob_truth(prefix, text, "s") == yes
+}
+
+_ends_at_or_keeps_star(_, prefix, position) if count(prefix) == position
+
+_ends_at_or_keeps_star(glob, prefix, position) if {
+	count(prefix) == position + 1
+	substring(glob, position, 1) == "*"
+}
+
+# Positions b where the glob from b (with the `*` before b, if any) matches `text`.
+_suffix_starts(glob, text) := {position |
+	some position in numbers.range(0, count(glob))
+	count(replace(substring(glob, position, -1), "*", "")) <= count(text)
+	some suffix in _suffixes(glob, position)
+	glob_truth(suffix, text, "s") == yes
+}
+
+_suffixes(glob, position) := {substring(glob, position, -1), substring(glob, position - 1, -1)} if {
+	position > 0
+	substring(glob, position - 1, 1) == "*"
+} else := {substring(glob, position, -1)}
+
+# --- conditions ------------------------------------------------------------------------------------
+
+_via_service := {"kms:viaservice"}
+
+_caller_pin_keys := {"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:principalarn"}
+
+_matching_operators := {"stringequals", "stringequalsignorecase", "stringlike"}
+
+_excluding_operators := {"stringnotequals", "stringnotequalsignorecase", "stringnotlike"}
+
+# `ForAnyValue:StringLikeIfExists` -> `stringlike`
+base_operator(operator) := _without_if_exists(_without_set_prefix(lower(operator)))
+
+_without_set_prefix(name) := substring(name, count(prefix), -1) if {
+	some prefix in ["forallvalues:", "foranyvalue:"]
+	startswith(name, prefix)
+} else := name
+
+_without_if_exists(name) := substring(name, 0, count(name) - 8) if endswith(name, "ifexists")
+
+else := name
+
+_is_block(block) if {
+	is_object(block)
+	not _unknown(block)
+}
+
+# [base operator, values] of each listed condition key in a condition object.
+_condition_entries(condition, keys) := [[base_operator(operator), util.as_list(values)] |
+	some operator, block in condition
+	_is_block(block)
+	is_string(operator)
+	some key, values in block
+	is_string(key)
+	lower(key) in keys
+]
+
+# a maybe for each operator block that is not resolved
+_unresolved_blocks(condition) := [maybe | some _, block in condition; not _is_block(block)]
+
+# Whether one kms:ViaService condition entry holds for a call made via the service.
+_entry_truth(entry, service, region) := _any([_value_truth(entry[0], value, service, region) | some value in entry[1]]) if {
+	entry[0] in _matching_operators
+} else := _not(_any([_value_truth(entry[0], value, service, region) | some value in entry[1]])) if {
+	entry[0] in _excluding_operators
+} else := maybe # an operator the table does not cover (Null, ArnLike, ...): cannot be decided
+
+_value_truth(operator, value, service, region) := _value_like(value, service, region) if {
+	endswith(operator, "like")
+} else := _value_equals(value, service, region, endswith(operator, "ignorecase"))
+
+# Allow statement: whether its kms:ViaService condition scopes it to the service. Only
+# StringEquals / StringLike establish the grant; StringNot* alone restricts an unscoped one.
+via_service_admits(condition, service, region) := no if {
+	condition == null
+} else := maybe if {
+	_unknown(condition)
+} else := _all(array.concat(
+	array.concat([_entry_truth(entry, service, region) | some entry in entries], _unresolved_blocks(condition)),
+	[_unscoped(condition) | not _has_matching_operator(entries)],
+)) if {
+	is_object(condition)
+	entries := _condition_entries(condition, _via_service)
+} else := no
+
+_has_matching_operator(entries) if {
+	some entry in entries
+	entry[0] in _matching_operators
+}
+
+_unscoped(condition) := maybe if count(_unresolved_blocks(condition)) > 0
+
+else := no
+
+# Deny statement: whether its kms:ViaService condition holds for a call via the service
+# (no condition at all: it denies unconditionally).
+via_service_denies(condition, service, region) := yes if {
+	condition == null
+} else := maybe if {
+	_unknown(condition)
+} else := _all(array.concat(
+	[_entry_truth(entry, service, region) | some entry in _condition_entries(condition, _via_service)],
+	_unresolved_blocks(condition),
+)) if {
+	is_object(condition)
+} else := maybe
+
+_has_other_condition_keys(condition) if {
+	_is_block(condition)
+	some _, block in condition
+	_is_block(block)
+	some key, _ in block
+	lower(key) != "kms:viaservice"
+}
+
+# --- statement shape -------------------------------------------------------------------------------
+
+_is_text(value) if is_string(value)
+
+_is_text(value) if _unknown(value)
+
+_is_text_list(value) if _is_text(value)
+
+_is_text_list(value) if {
+	is_array(value)
+	every item in value {
+		_is_text(item)
+	}
+}
+
+_is_scalar(value) if is_string(value)
+
+_is_scalar(value) if is_boolean(value)
+
+_is_scalar(value) if is_number(value)
+
+_is_scalar(value) if _unknown(value)
+
+_is_condition_values(value) if _is_scalar(value)
+
+_is_condition_values(value) if {
+	is_array(value)
+	every item in value {
+		_is_scalar(item)
+	}
+}
+
+_is_principal(value) if _is_text(value)
+
+_is_principal(value) if {
+	_is_block(value)
+	every _, item in value {
+		_is_text_list(item)
+	}
+}
+
+_is_condition(value) if _unknown(value)
+
+_is_condition(value) if {
+	_is_block(value)
+	every _, block in value {
+		_is_condition_block(block)
+	}
+}
+
+_is_condition_block(block) if _unknown(block)
+
+_is_condition_block(block) if {
+	_is_block(block)
+	every _, values in block {
+		_is_condition_values(values)
+	}
+}
+
+# A statement whose every element has a shape IAM accepts (any element may be unresolved).
+well_formed(statement) if {
+	_is_block(statement)
+	_is_text(object.get(statement, "Effect", null))
+	count({"Action", "NotAction"} & object.keys(statement)) == 1
+	_is_text_list(object.get(statement, "Action", object.get(statement, "NotAction", null)))
+	every key in {"Principal", "NotPrincipal"} & object.keys(statement) {
+		_is_principal(statement[key])
+	}
+	_condition_shaped(statement)
+}
+
+_condition_shaped(statement) if not "Condition" in object.keys(statement)
+
+_condition_shaped(statement) if _is_condition(statement.Condition)
+
+statements(policy) := util.as_list(object.get(policy, "Statement", []))
+
+# --- statement questions ---------------------------------------------------------------------------
+
+effect_truth(statement, "Allow") := maybe if {
+	_unknown(statement.Effect)
+} else := yes if {
+	statement.Effect == "Allow"
+} else := no
+
+# IAM's Effect is case-sensitive; a lower-case "deny" still counts, so that it can never help a pass.
+effect_truth(statement, "Deny") := maybe if {
+	_unknown(statement.Effect)
+} else := yes if {
+	is_string(statement.Effect)
+	lower(statement.Effect) == "deny"
+} else := no
+
+_effect_certainly_not(statement, effect) if {
+	is_string(statement.Effect)
+	effect_truth(statement, effect) == no
+}
+
+actions_truth(statement, action) := _any([action_truth(pattern, action) | some pattern in util.as_list(statement.Action)]) if {
+	"Action" in object.keys(statement)
+} else := _not(_any([action_truth(pattern, action) | some pattern in util.as_list(statement.NotAction)])) if {
+	"NotAction" in object.keys(statement)
+} else := no
+
+has_principal(statement) := yes if {
+	_unknown(statement.Principal)
+} else := yes if {
+	_is_text_or_object(statement.Principal)
+	count(statement.Principal) > 0
+} else := no
+
+_is_text_or_object(value) if is_string(value)
+
+_is_text_or_object(value) if is_object(value)
+
+_condition(statement) := object.get(statement, "Condition", null)
+
+# Whether an Allow statement lets the service call the action (CKV_IM_7's sense of a grant);
+# `malformed`: the answer for a malformed statement whose Effect may be Allow.
+grant_truth(statement, service, action, region, malformed) := maybe if {
+	_unknown(statement)
+} else := no if {
+	not well_formed(statement)
+	_effect_certainly_not(statement, "Allow")
+} else := malformed if {
+	not well_formed(statement)
+} else := _all([
+	effect_truth(statement, "Allow"),
+	has_principal(statement),
+	actions_truth(statement, action),
+	via_service_admits(_condition(statement), service, region),
+])
+
+# Whether a Deny statement stops the service calling the action. A Deny with condition keys
+# other than kms:ViaService cannot be decided statically and is ignored (RULES.md).
+denies_truth(statement, service, action, region) := maybe if {
+	_unknown(statement)
+} else := no if {
+	not well_formed(statement)
+	_effect_certainly_not(statement, "Deny")
+} else := maybe if {
+	not well_formed(statement)
+} else := no if {
+	_has_other_condition_keys(_condition(statement))
+} else := _all([
+	effect_truth(statement, "Deny"),
+	actions_truth(statement, action),
+	via_service_denies(_condition(statement), service, region),
+])
+
+principal_wildcard(principal) := no if {
+	principal == null
+} else := _could_be_wildcard(principal) if {
+	_unknown(principal)
+} else := _any([_principal_item_wildcard(item) | some _, value in principal; some item in util.as_list(value)]) if {
+	is_object(principal)
+} else := yes if {
+	principal == "*"
+} else := no
+
+_principal_item_wildcard(item) := _could_be_wildcard(item) if _unknown(item)
+
+else := yes if item == "*"
+
+else := no
+
+# An unresolved principal whose literal text rules out "*" ("arn:aws:iam::${account}:root") is no wildcard.
+_could_be_wildcard(value) := maybe if {
+	text := value["$unresolved"]
+	literal := regex.replace(text, `\$\{[^}]*\}`, "")
+	_literal_could_be_wildcard(text, literal)
+} else := no
+
+_literal_could_be_wildcard(text, literal) if literal == text # a bare reference such as var.principal
+
+_literal_could_be_wildcard(_, literal) if trim(literal, "*") == ""
+
+# Whether a StringEquals / wildcard-free StringLike condition pins the caller to concrete values.
+caller_pinned(condition) := no if {
+	condition == null
+} else := maybe if {
+	_unknown(condition)
+} else := _any(array.concat(
+	[_pin_truth(entry) | some entry in _condition_entries(condition, _caller_pin_keys); entry[0] in {"stringequals", "stringlike"}],
+	_unresolved_blocks(condition),
+)) if {
+	is_object(condition)
+} else := no
+
+_pin_truth(entry) := no if count(entry[1]) == 0
+
+else := _all([_concrete_truth(value, entry[0]) | some value in entry[1]])
+
+_concrete_truth(value, operator) := yes if {
+	# a string known only later: StringEquals compares it literally
+	_unknown(value)
+	value.template == true
+	operator != "stringlike"
+} else := maybe if {
+	_unknown(value)
+} else := no if {
+	is_string(value)
+	regex.match(`[*?]`, value)
+} else := yes
+
+# CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin.
+wildcard_grant(statement, region) := grant if {
+	grant := _any([grant_truth(statement, service, action, region, maybe) |
+		some service in services
+		some action in required_actions
+	])
+	_grant_is_final(statement, grant)
+} else := _all([
+	_any([grant_truth(statement, service, action, region, maybe) | some service in services; some action in required_actions]),
+	principal_wildcard(object.get(statement, "Principal", null)),
+	_not(caller_pinned(_condition(statement))),
+])
+
+_grant_is_final(_, grant) if grant == no
+
+_grant_is_final(statement, _) if _unknown(statement)
+
+_grant_is_final(statement, _) if not well_formed(statement)
+
+# --- details lines ---------------------------------------------------------------------------------
+
+_max_sid_shown := 80
+
+label(statement, index) := sprintf("statement \"%s\"", [_shown_sid(statement.Sid)]) if {
+	is_string(statement.Sid)
+	statement.Sid != ""
+} else := sprintf("statement %d", [index])
+
+_shown_sid(sid) := sid if count(sid) <= _max_sid_shown
+
+else := concat("", [substring(sid, 0, _max_sid_shown), "..."])
+
+# CKV_IM_7: what stops each Incident Manager service calling each required action.
+required_grant_problems(policy, region) := [line |
+	some service in services
+	some action in required_actions
+	some line in _pair_problems(statements(policy), service, action, key_region(region))
+]
+
+_pair_problems(statements, service, action, region) := array.concat(
+	[_not_granted_line(statements, service, action) |
+		_any([grant_truth(statement, service, action, region, no) | some statement in statements]) == no
+	],
+	[sprintf("%s denies %s via %s", [label(statement, index), action, service]) |
+		some index, statement in statements
+		denies_truth(statement, service, action, region) == yes
+	],
+)
+
+_not_granted_line(statements, service, action) := concat("", [
+	sprintf("%s cannot call %s: no Allow statement grants it via kms:ViaService", [service, action]),
+	concat("", [hint |
+		some index, statement in statements
+		some hint in _region_missing_hints(statement, index, service, action)
+	]),
+])
+
+# The statement AWS's own guide shows names the services without a Region: say so.
+_region_missing_hints(statement, index, service, action) := {hint |
+	_is_block(statement)
+	effect_truth(statement, "Allow") == yes
+	actions_truth(statement, action) == yes
+	_is_block(_condition(statement))
+	some entry in _condition_entries(_condition(statement), _via_service)
+	some value in entry[1]
+	is_string(value)
+	lower(value) == concat("", [service, _service_suffix])
+	hint := sprintf(" (%s names %s in kms:ViaService, without a Region: write %s.<region>.amazonaws.com or %s.*.amazonaws.com)", [label(statement, index), value, service, service])
+}
+
+# CKV_IM_8: statements that grant Incident Manager key access to "*" without a caller pin.
+wildcard_principal_problems(policy, region) := [line |
+	some index, statement in statements(policy)
+	wildcard_grant(statement, key_region(region)) == yes
+	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [label(statement, index)])
+]
+
+# --- Incident Manager key (RULES.md "Terms", (b)) ---------------------------------------------------
+
+# Whether the key policy is written for Incident Manager: a kms:ViaService value names one of
+# its services (case-insensitive), or the seed's Allow kms:CreateGrant statement lost its values.
+names_incident_manager(policy) if {
+	some statement in statements(policy)
+	_statement_names_incident_manager(statement)
+}
+
+_via_service_values(statement) := [value |
+	_is_block(statement)
+	_is_block(statement.Condition)
+	some entry in _condition_entries(statement.Condition, _via_service)
+	some value in entry[1]
+]
+
+_statement_names_incident_manager(statement) if {
+	some value in _via_service_values(statement)
+	is_string(value)
+	some service in services
+	contains(lower(value), service)
+}
+
+_statement_names_incident_manager(statement) if {
+	values := _via_service_values(statement)
+	count(values) > 0
+	every value in values {
+		value == ""
+	}
+	statement.Effect == "Allow"
+	actions_truth(statement, "kms:CreateGrant") == yes
+}
