@@ -3,7 +3,9 @@
 Per fixture: rule ID -> resource -> verdict, as Checkov on Terraform HCL (or on the
 fixture's own format) reports it. An engine whose verdicts differ on that fixture (its
 Terraform plan, say) lists only the differences, each with its reason, under the
-engine's name: engine -> rule ID -> resource -> {verdict, reason}.
+engine's name: engine -> rule ID -> resource -> {verdict, reason}. An engine may build on
+another one (ENGINE_BASES): the Rego policies on a plan give Checkov's plan verdicts plus
+their own differences.
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = REPO_ROOT / "fixtures"
 MANIFEST = FIXTURES_DIR / "expected_results.yaml"
 VERDICTS = {"PASSED", "FAILED", "UNKNOWN"}
-ENGINES = {"terraform_plan"}
+ENGINES = {"terraform_plan", "rego_plan"}
+# engine -> the engine whose verdicts it starts from (its own differences are applied on top)
+ENGINE_BASES = {"rego_plan": "terraform_plan"}
 
 
 def load_manifest() -> dict[str, dict]:
@@ -45,10 +49,20 @@ def expected_verdicts(fixture: str, engine: str | None = None) -> dict[tuple[str
     rules = load_manifest()[fixture]
     verdicts = {(rule_id, resource): verdict for rule_id, resources in rules.items() if rule_id not in ENGINES
                 for resource, verdict in resources.items()}
-    for rule_id, resources in (rules.get(engine) or {}).items() if engine else ():
-        for resource, difference in resources.items():
-            verdicts[(rule_id, resource)] = difference["verdict"]
+    for layer in _engine_layers(engine):
+        for rule_id, resources in (rules.get(layer) or {}).items():
+            for resource, difference in resources.items():
+                verdicts[(rule_id, resource)] = difference["verdict"]
     return verdicts
+
+
+def _engine_layers(engine: str | None) -> list[str]:
+    """The engines whose differences apply, base first: rego_plan -> [terraform_plan, rego_plan]."""
+    layers = []
+    while engine:
+        layers.insert(0, engine)
+        engine = ENGINE_BASES.get(engine)
+    return layers
 
 
 def fixtures_of(kind: str) -> list[str]:
