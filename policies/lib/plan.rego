@@ -463,7 +463,7 @@ clean_document(document) := json.patch(document, array.concat(replacements, remo
 		_dropped_key(path[count(path) - 1])
 		not _passes_dropped_key(array.slice(path, 0, count(path) - 1))
 	]
-	replacements := [{"op": "replace", "path": path, "value": util.unresolved(value)} |
+	replacements := [{"op": "replace", "path": path, "value": util.unresolved_template(value)} |
 		walk(document, [path, value])
 		tf.looks_unrendered(value)
 		count(path) > 0

@@ -52,7 +52,7 @@ _under_internal_key(path) if {
 # `tags.Owner`, `incident_template[0].title`, `tags["Cost Center"]`: a one-element list around a
 # scalar (as blocks are written) adds no index; a key that could itself hold personal data or a
 # credential is redacted.
-_shown_path(root, path) := trim_prefix(concat("", [_shown_step(object.get(root, array.slice(path, 0, i), null), path[i]) |
+_shown_path(root, path) := trim_prefix(concat("", [_shown_step(object.get({"root": root}, array.concat(["root"], array.slice(path, 0, i)), null), path[i]) |
 	some i in numbers.range(0, count(path) - 1)
 ]), ".")
 

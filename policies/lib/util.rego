@@ -13,6 +13,10 @@ import rego.v1
 # view that are unresolved as a whole are simply left out of their object.
 unresolved(text) := {"$unresolved": text}
 
+# An unresolved string that will be a string at apply time (a template such as
+# `arn:aws:iam::${var.account}:root`): a condition compares it literally.
+unresolved_template(text) := {"$unresolved": text, "template": true}
+
 is_unresolved(value) if is_string(value["$unresolved"])
 
 # value as an array / object, or empty when it has another type

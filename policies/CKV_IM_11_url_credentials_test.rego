@@ -1,0 +1,38 @@
+package incident_manager_test.rules.ckv_im_11
+
+import rego.v1
+
+import data.incident_manager_test.plans
+
+_runbook_parameter(value) := {
+	"address": "aws_ssmincidents_response_plan.webhook",
+	"values": {"name": "webhook", "action": [{"ssm_automation": [{"document_name": "Notify", "parameter": [{"name": "Url", "values": [value]}]}]}]},
+}
+
+_findings(value) := [f | some f in data.incident_manager.deny with input as plans.plan([_runbook_parameter(value)]); f.id == "CKV_IM_11"]
+
+test_finding_password_in_user_info if {
+	[finding] := _findings("https://user:s3cret@hooks.example.com/notify")
+	contains(finding.msg, "action[0].ssm_automation[0].parameter[0].values: URL https://user:***@hooks.example.com/notify carries a password in its user-info")
+	not contains(finding.msg, "s3cret")
+}
+
+test_finding_token_query_parameter if {
+	[finding] := _findings("https://hooks.example.com/notify?channel=sre&Access_Token=abc123")
+	contains(finding.msg, "carries credentials in query parameter \"Access_Token\"")
+	not contains(finding.msg, "abc123")
+}
+
+test_finding_percent_encoded_parameter_name if {
+	[finding] := _findings("https://hooks.example.com/?tok%65n=abc")
+	contains(finding.msg, "query parameter \"token\"")
+	not contains(finding.msg, "abc")
+}
+
+test_no_finding_user_without_password if {
+	_findings("https://user@hooks.example.com/notify?channel=sre") == []
+}
+
+test_no_finding_parameter_that_only_contains_a_credential_name if {
+	_findings("https://hooks.example.com/notify?tokens=1&my_token=2") == []
+}

@@ -1,0 +1,43 @@
+package incident_manager_test.rules.ckv_im_8
+
+import rego.v1
+
+import data.incident_manager_test.plans
+
+_findings(statement) := [f |
+	document := plans.plan([
+		plans.key("east", {"policy": json.marshal({"Statement": [statement]})}),
+		plans.replication_set([{"name": "us-east-1", "ref": "aws_kms_key.east.arn"}]),
+	])
+	some f in data.incident_manager.deny with input as document
+	f.id == "CKV_IM_8"
+]
+
+_wildcard := object.union(plans.incident_manager_statement, {"Principal": {"AWS": "*"}})
+
+test_finding_wildcard_principal if {
+	[finding] := _findings(_wildcard)
+	contains(finding.msg, "statement \"AllowIncidentManager\" grants Incident Manager key access to principal \"*\"")
+}
+
+test_finding_wildcard_in_a_principal_list if {
+	count(_findings(object.union(plans.incident_manager_statement, {"Principal": {"AWS": ["arn:aws:iam::111122223333:root", "*"]}}))) == 1
+}
+
+test_finding_pin_with_a_wildcard_pins_nothing if {
+	statement := json.patch(_wildcard, [{"op": "add", "path": "/Condition/StringLike/kms:CallerAccount", "value": "1111*"}])
+	count(_findings(statement)) == 1
+}
+
+test_no_finding_caller_pinned if {
+	statement := json.patch(_wildcard, [{"op": "add", "path": "/Condition/StringEquals", "value": {"kms:CallerAccount": "111122223333"}}])
+	_findings(statement) == []
+}
+
+test_no_finding_named_principal if {
+	_findings(plans.incident_manager_statement) == []
+}
+
+test_no_finding_wildcard_statement_that_grants_no_incident_manager_access if {
+	_findings({"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}) == []
+}

@@ -1,0 +1,186 @@
+package incident_manager_test.lib.iam
+
+import rego.v1
+
+import data.incident_manager.lib.iam
+import data.incident_manager.lib.util
+
+_grant(condition) := {
+	"Sid": "IncidentManager", "Effect": "Allow", "Resource": "*",
+	"Principal": {"AWS": "arn:aws:iam::111122223333:role/Admin"},
+	"Action": ["kms:CreateGrant", "kms:DescribeKey"],
+	"Condition": condition,
+}
+
+_like_both := {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}}
+
+_problems(statements, region) := iam.required_grant_problems({"Statement": statements}, region)
+
+# --- globs ---
+
+test_action_globs_are_case_insensitive_and_treat_colon_and_dot_as_text if {
+	iam.action_truth("kms:Create*", "kms:CreateGrant") == iam.yes
+	iam.action_truth("KMS:creategrant", "kms:CreateGrant") == iam.yes
+	iam.action_truth("kms:?reateGrant", "kms:CreateGrant") == iam.yes
+	iam.action_truth("*", "kms:DescribeKey") == iam.yes
+	iam.action_truth("kms.CreateGrant", "kms:CreateGrant") == iam.no
+	iam.action_truth("kms:Create", "kms:CreateGrant") == iam.no
+	iam.action_truth("(kms:CreateGrant)", "kms:CreateGrant") == iam.no
+	iam.action_truth(util.unresolved("var.action"), "kms:CreateGrant") == iam.maybe
+	iam.action_truth(3, "kms:CreateGrant") == iam.no
+}
+
+test_glob_with_a_huge_run_of_question_marks_is_undecided if {
+	iam.glob_truth(concat("", ["a" | some _ in numbers.range(1, 1001)]), "x", "s") == iam.no
+	iam.glob_truth(concat("", ["?" | some _ in numbers.range(1, 1001)]), "x", "s") == iam.maybe
+}
+
+# --- kms:ViaService against the key Region ---
+
+test_finding_none_for_the_guide_statement if {
+	_problems([_grant(_like_both)], "us-east-1") == []
+	_problems([_grant(_like_both)], null) == []
+}
+
+test_string_equals_pinned_to_the_key_region if {
+	condition := {"StringEquals": {"kms:ViaService": ["ssm-incidents.us-east-1.amazonaws.com", "ssm-contacts.us-east-1.amazonaws.com"]}}
+	_problems([_grant(condition)], "us-east-1") == []
+	count(_problems([_grant(condition)], "us-west-2")) == 4
+	# the key Region is not known: the pinned value may or may not be it, so no finding
+	_problems([_grant(condition)], null) == []
+}
+
+test_condition_values_are_case_sensitive if {
+	condition := {"StringLike": {"kms:ViaService": ["SSM-INCIDENTS.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}}
+	problems := _problems([_grant(condition)], "us-east-1")
+	problems == [
+		"ssm-incidents cannot call kms:CreateGrant: no Allow statement grants it via kms:ViaService",
+		"ssm-incidents cannot call kms:DescribeKey: no Allow statement grants it via kms:ViaService",
+	]
+}
+
+test_ignore_case_operators_compare_case_insensitively if {
+	condition := {"ForAnyValue:StringEqualsIgnoreCaseIfExists": {"KMS:ViaService": ["SSM-INCIDENTS.US-EAST-1.AMAZONAWS.COM", "ssm-contacts.us-east-1.amazonaws.com"]}}
+	_problems([_grant(condition)], "us-east-1") == []
+}
+
+test_value_without_a_region_never_matches_and_the_statement_is_named if {
+	condition := {"StringEquals": {"kms:ViaService": ["ssm-incidents.amazonaws.com", "ssm-contacts.amazonaws.com"]}}
+	problems := _problems([_grant(condition)], "us-east-1")
+	count(problems) == 4
+	every problem in problems {
+		contains(problem, "(statement \"IncidentManager\" names ")
+		contains(problem, "without a Region")
+	}
+}
+
+test_glob_pinned_to_one_region_with_an_unknown_key_region_is_undecided if {
+	condition := {"StringLike": {"kms:ViaService": ["ssm-incidents.us-*-1.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}}
+	_problems([_grant(condition)], null) == []
+	# ...and a glob that can match no Region of the service is a certain no
+	never := {"StringLike": {"kms:ViaService": ["ssm-incidents.*.example.com", "ssm-contacts.*.amazonaws.com"]}}
+	count(_problems([_grant(never)], null)) == 2
+}
+
+test_stack_region_values if {
+	condition := {"StringEquals": {"kms:ViaService": [concat("", ["ssm-incidents.", iam.stack_region, ".amazonaws.com"]), concat("", ["ssm-contacts.", iam.stack_region, ".amazonaws.com"])]}}
+	_problems([_grant(condition)], iam.stack_region) == []
+	pinned := {"StringEquals": {"kms:ViaService": ["ssm-incidents.us-east-1.amazonaws.com", "ssm-contacts.us-east-1.amazonaws.com"]}}
+	_problems([_grant(pinned)], iam.stack_region) == []
+}
+
+test_string_not_operators_never_establish_the_grant if {
+	condition := {"StringNotLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}
+	count(_problems([_grant(condition)], "us-east-1")) == 4
+}
+
+test_statement_without_kms_via_service_does_not_count if {
+	count(_problems([object.remove(_grant({}), ["Condition"])], "us-east-1")) == 4
+}
+
+test_statement_split_per_action_and_service if {
+	statements := [
+		object.union(_grant({"StringLike": {"kms:ViaService": "ssm-incidents.*.amazonaws.com"}}), {"Action": "kms:CreateGrant"}),
+		object.union(_grant({"StringLike": {"kms:ViaService": "ssm-incidents.*.amazonaws.com"}}), {"Action": "kms:DescribeKey"}),
+		_grant({"StringLike": {"kms:ViaService": "ssm-contacts.*.amazonaws.com"}}),
+	]
+	_problems(statements, "us-east-1") == []
+}
+
+test_not_action_and_not_principal if {
+	not_action := object.union(object.remove(_grant(_like_both), ["Action"]), {"NotAction": "kms:Decrypt"})
+	_problems([not_action], "us-east-1") == []
+	excluded := object.union(object.remove(_grant(_like_both), ["Action"]), {"NotAction": "kms:*"})
+	count(_problems([excluded], "us-east-1")) == 4
+	not_principal := object.union(object.remove(_grant(_like_both), ["Principal"]), {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}})
+	count(_problems([not_principal], "us-east-1")) == 4
+}
+
+# --- Deny statements ---
+
+_deny(condition) := object.union({"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant", "Resource": "*"}, condition)
+
+test_unconditional_deny if {
+	_problems([_grant(_like_both), _deny({})], "us-east-1") == [
+		"statement \"Deny\" denies kms:CreateGrant via ssm-incidents",
+		"statement \"Deny\" denies kms:CreateGrant via ssm-contacts",
+	]
+}
+
+test_deny_unless_via_incident_manager_denies_the_other_service if {
+	deny := _deny({"Condition": {"StringNotEquals": {"kms:ViaService": "ssm-incidents.us-east-1.amazonaws.com"}}})
+	_problems([_grant(_like_both), deny], "us-east-1") == ["statement \"Deny\" denies kms:CreateGrant via ssm-contacts"]
+}
+
+test_deny_with_other_condition_keys_is_ignored if {
+	deny := _deny({"Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+	_problems([_grant(_like_both), deny], "us-east-1") == []
+}
+
+test_deny_with_a_lower_case_effect_still_counts if {
+	count(_problems([_grant(_like_both), object.union(_deny({}), {"Effect": "deny"})], "us-east-1")) == 2
+}
+
+test_unresolved_deny_is_no_finding if {
+	deny := _deny({"Condition": {"StringEquals": {"kms:ViaService": util.unresolved_template("var.service")}}})
+	_problems([_grant(_like_both), deny], "us-east-1") == []
+}
+
+# --- malformed statements ---
+
+test_malformed_statements_grant_nothing if {
+	count(_problems(["not a statement", {"Effect": "Allow"}, object.union(_grant(_like_both), {"Action": 3})], "us-east-1")) == 4
+	_problems(["not a statement", _grant(_like_both)], "us-east-1") == []
+}
+
+# --- wildcard principals (CKV_IM_8) ---
+
+_wildcard(condition) := iam.wildcard_principal_problems({"Statement": [object.union(_grant(condition), {"Principal": "*"})]}, "us-east-1")
+
+test_wildcard_principal_without_a_caller_pin if {
+	count(_wildcard(_like_both)) == 1
+	count(iam.wildcard_principal_problems({"Statement": [object.union(_grant(_like_both), {"Principal": {"AWS": ["*"]}})]}, "us-east-1")) == 1
+}
+
+test_wildcard_principal_pinned_to_the_account if {
+	_wildcard(object.union(_like_both, {"StringEquals": {"kms:CallerAccount": "111122223333"}})) == []
+	_wildcard(object.union(_like_both, {"StringEquals": {"aws:PrincipalOrgID": util.unresolved_template("${var.org}")}})) == []
+	count(_wildcard(object.union(_like_both, {"StringEquals": {"kms:CallerAccount": []}}))) == 1
+}
+
+test_unresolved_principal_that_cannot_be_a_wildcard if {
+	statement := object.union(_grant(_like_both), {"Principal": {"AWS": util.unresolved_template("arn:aws:iam::${var.account}:root")}})
+	iam.wildcard_grant(statement, "us-east-1") == iam.no
+	bare := object.union(_grant(_like_both), {"Principal": {"AWS": util.unresolved_template("var.principal")}})
+	iam.wildcard_grant(bare, "us-east-1") == iam.maybe
+}
+
+# --- Incident Manager keys (RULES.md "Terms", (b)) ---
+
+test_policy_written_for_incident_manager if {
+	iam.names_incident_manager({"Statement": [_grant({"StringEquals": {"kms:ViaService": "SSM-Contacts.eu-west-1.amazonaws.com"}})]})
+	iam.names_incident_manager({"Statement": _grant({"StringLike": {"kms:ViaService": ["", ""]}})})
+	not iam.names_incident_manager({"Statement": [_grant({"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}})]})
+	not iam.names_incident_manager({"Statement": [object.union(_grant({"StringLike": {"kms:ViaService": [""]}}), {"Action": "kms:Decrypt"})]})
+	not iam.names_incident_manager({"Statement": [_grant(util.unresolved_template("var.condition"))]})
+}
