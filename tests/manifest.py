@@ -9,6 +9,8 @@ their own differences.
 """
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -23,6 +25,13 @@ ENGINE_BASES = {"rego_plan": "terraform_plan"}
 
 
 def load_manifest() -> dict[str, dict]:
+    """The manifest, checked; read again only when the file changed (parsing it takes a second)."""
+    status = MANIFEST.stat()
+    return copy.deepcopy(_checked_manifest(status.st_mtime_ns, status.st_size))
+
+
+@lru_cache(maxsize=1)
+def _checked_manifest(mtime_ns: int, size: int) -> dict[str, dict]:
     with MANIFEST.open(encoding="utf-8") as handle:
         manifest = yaml.safe_load(handle) or {}
     for fixture, rules in manifest.items():

@@ -40,6 +40,15 @@ def engine():
     return opa.engine(POLICIES_DIR, include_tests=True)
 
 
+@lru_cache(maxsize=1)
+def rego_test_results() -> dict[str, list]:
+    """Every test rule's value, in one query: each new query costs the embedded OPA a compilation,
+    so the tests are evaluated together and each pytest case reads its own. A rule that is not
+    true shows as [] (undefined) or [false]."""
+    fields = ", ".join(f'"{test.path}": [value | value := data.{test.path}]' for test in rego_tests())
+    return engine().eval_query(f"results := {{{fields}}}")[0]["results"]
+
+
 def deny(document) -> list[dict]:
     return opa.deny(engine(), document)
 
