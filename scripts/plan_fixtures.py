@@ -10,6 +10,9 @@ The JSON is written with ``indent=2``, without its ``timestamp`` key and with
 ``relevant_attributes`` sorted (``normalise``), so making the plans twice gives
 byte-identical files. Plans are never written by hand.
 
+A full run also makes ``examples/terraform_plan/plan.json``, the plan of ``examples/terraform``
+that ``scripts/example`` gives the Rego policies.
+
 The fixtures that cannot be planned offline are listed, with the reason and the error
 Terraform gives, in ``SKIPPED``; the script still tries them and fails when one of them
 plans or fails otherwise (and when a fixture not listed there fails), so that list stays
@@ -42,6 +45,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FIXTURES = REPO_ROOT / "fixtures" / "terraform"
 PLAN_FIXTURES = REPO_ROOT / "fixtures" / "terraform_plan"
 PLAN_FILE = "plan.json"
+EXAMPLE_MODULE = REPO_ROOT / "examples" / "terraform"
+EXAMPLE_PLAN = REPO_ROOT / "examples" / "terraform_plan" / PLAN_FILE
 
 MIRROR_ENV = "CKV_IM_TF_PLUGIN_MIRROR"
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -274,9 +279,18 @@ def normalise(plan: dict) -> dict:
 
 
 def plan_fixture(name: str) -> Result:
+    return _plan_directory(name, SOURCE_FIXTURES / name)
+
+
+def plan_example() -> Result:
+    """The plan of examples/terraform (scripts/example evaluates the Rego policies on it)."""
+    return _plan_directory("example", EXAMPLE_MODULE)
+
+
+def _plan_directory(name: str, root_module: Path) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"ckv-im-plan-{name}-") as work:
         try:
-            return Result(name, plan=plan_module(SOURCE_FIXTURES / name, Path(work)))
+            return Result(name, plan=plan_module(root_module, Path(work)))
         except (PlanError, subprocess.TimeoutExpired) as error:
             return Result(name, error=str(error))
 
@@ -362,6 +376,11 @@ def main(argv: list[str] | None = None) -> int:
                     stale.rmdir()
                 print(f"removed stale {stale / PLAN_FILE}")
 
+    if not arguments.names and arguments.out == PLAN_FIXTURES:  # a full run: the example's plan too
+        problem = _write_or_check_example(arguments.check)
+        if problem:
+            (differ if arguments.check else problems).append(problem)
+
     if written:
         print(f"wrote {len(written)} plans under {arguments.out}: {', '.join(written)}")
     skipped = [name for name in names if name in SKIPPED]
@@ -376,6 +395,19 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     return 1 if problems or differ else 0
+
+
+def _write_or_check_example(check: bool) -> str | None:
+    result = plan_example()
+    if result.plan is None:
+        return f"examples/terraform: {result.error}"
+    if check:
+        same = EXAMPLE_PLAN.is_file() and json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8")) == result.plan
+        return None if same else str(EXAMPLE_PLAN.relative_to(REPO_ROOT))
+    EXAMPLE_PLAN.parent.mkdir(parents=True, exist_ok=True)
+    EXAMPLE_PLAN.write_text(render(result.plan), encoding="utf-8")
+    print(f"wrote {EXAMPLE_PLAN.relative_to(REPO_ROOT)}")
+    return None
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import pytest
 
 import plan_fixtures
-from plan_fixtures import PLAN_FILE, PLAN_FIXTURES, SKIPPED, SOURCE_FIXTURES
+from plan_fixtures import EXAMPLE_PLAN, PLAN_FILE, PLAN_FIXTURES, SKIPPED, SOURCE_FIXTURES
 
 COMMITTED = plan_fixtures.committed_plans()
 PLANNABLE = [name for name in plan_fixtures.source_fixtures() if name not in SKIPPED]
@@ -77,3 +77,13 @@ def test_committed_plan_is_what_terraform_makes(regenerated, name):
 @pytest.mark.parametrize("name", sorted(SKIPPED))
 def test_skipped_fixture_still_cannot_be_planned(regenerated, name):
     assert plan_fixtures.skip_problem(name, regenerated[name]) is None
+
+
+def test_example_plan_is_what_terraform_makes():
+    """examples/terraform_plan/plan.json (scripts/example gives it to the Rego policies) is real too."""
+    why_not = _why_not_regenerate()
+    if why_not:
+        pytest.skip(why_not)
+    result = plan_fixtures.plan_example()
+    assert result.plan is not None, f"Terraform could not plan examples/terraform: {result.error}"
+    assert result.plan == json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8")), f"the example plan is stale; {REGENERATE}"

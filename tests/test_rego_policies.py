@@ -15,8 +15,9 @@ from functools import lru_cache
 import pytest
 import yaml
 
+from checkov_scan import checkov_verdicts, scan_plan
 from ckv_im.catalogue import RULES
-from manifest import FIXTURES_DIR, expected_verdicts
+from manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
 from rego_policies import POLICIES_DIR, deny, engine, metadata_block, package_of, rego_tests, rule_files, rego_test_results
 from test_terraform_plan import mutate
 
@@ -64,6 +65,14 @@ def test_deny_on_plan_fixture_is_the_manifest_failed_verdicts(name):
     expected = sorted(key for key, verdict in expected_verdicts(f"terraform/{name}", engine="rego_plan").items()
                       if verdict == "FAILED")
     assert reported == expected
+
+
+def test_deny_on_the_example_plan_is_what_checkov_fails():
+    """scripts/example shows both engines on examples/terraform: the same findings."""
+    plan = REPO_ROOT / "examples" / "terraform_plan" / "plan.json"
+    checkov_failed = sorted(key for key, verdict in checkov_verdicts(scan_plan(plan)).items() if verdict == "FAILED")
+    assert sorted((f["id"], f["resource"]) for f in deny(json.loads(plan.read_text(encoding="utf-8")))) == checkov_failed
+    assert len(checkov_failed) == 6
 
 
 # --- bad input -------------------------------------------------------------------------------------
