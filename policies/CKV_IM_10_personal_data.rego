@@ -23,9 +23,11 @@ rule := {"id": "CKV_IM_10", "severity": "MEDIUM"}
 
 findings contains report.finding(rule, address, problems) if {
 	some address, fields in _scanned_fields
-	problems := [sprintf("%s: %s", [path, found]) |
-		some [path, scanned] in text.strings_in(fields)
-		some found in text.personal_data(scanned)
+	text.may_hold_personal_data(json.marshal(fields)) # one cheap test on the whole value first
+	problems := [sprintf("%s: %s", [text.shown_path(fields, scanned[0], scanned[2]), found]) |
+		some scanned in text.strings_in(fields)
+		text.may_hold_personal_data(scanned[1])
+		some found in text.personal_data(scanned[1])
 	]
 	count(problems) > 0
 }

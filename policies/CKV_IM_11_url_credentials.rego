@@ -23,9 +23,11 @@ rule := {"id": "CKV_IM_11", "severity": "HIGH"}
 
 findings contains report.finding(rule, address, problems) if {
 	some address, resource in view.im_resources
-	problems := [sprintf("%s: %s", [path, found]) |
-		some [path, scanned] in text.strings_in(resource.config)
-		some found in text.url_credentials(scanned)
+	text.may_hold_url_credentials(json.marshal(resource.config)) # one cheap test on the whole value first
+	problems := [sprintf("%s: %s", [text.shown_path(resource.config, scanned[0], scanned[2]), found]) |
+		some scanned in text.strings_in(resource.config)
+		text.may_hold_url_credentials(scanned[1])
+		some found in text.url_credentials(scanned[1])
 	]
 	count(problems) > 0
 }

@@ -49,8 +49,8 @@ def rego_test_results() -> dict[str, list]:
     return engine().eval_query(f"results := {{{fields}}}")[0]["results"]
 
 
-def deny(document) -> list[dict]:
-    return opa.deny(engine(), document)
+def deny(document, trim: bool = True) -> list[dict]:
+    return opa.deny(engine(), document, trim)
 
 
 def package_of(path: Path) -> str:

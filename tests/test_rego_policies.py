@@ -56,7 +56,8 @@ def test_every_rule_has_tests_with_and_without_a_finding(rule_id):
 # --- parity with the manifest on every plan fixture ------------------------------------------------
 @pytest.mark.parametrize("name", PLANS)
 def test_deny_on_plan_fixture_is_the_manifest_failed_verdicts(name):
-    findings = deny(load_plan(name))
+    findings = deny(load_plan(name), trim=False)  # the whole plan, as opa eval and conftest get it
+    assert deny(load_plan(name)) == findings  # and trimmed to what the policies read, as python -m ckv_im.opa does
     for finding in findings:
         assert set(finding) == FINDING_KEYS and all(isinstance(value, str) for value in finding.values()), finding
         assert finding["severity"] == RULES[finding["id"]].severity
@@ -83,8 +84,9 @@ def test_mangled_plans_never_fail_evaluation(seed):
     rng = random.Random(seed)
     document = {key: mutate(value, rng) for key, value in load_plan(source).items()}
     document["format_version"] = "1.2"
-    for finding in deny(document):
-        assert set(finding) == FINDING_KEYS
+    for trim in (False, True):
+        for finding in deny(document, trim):
+            assert set(finding) == FINDING_KEYS
 
 
 @pytest.mark.parametrize("document", [None, 0, "plan", [], {}, {"format_version": 1}, {"format_version": "0.1"},
@@ -92,7 +94,7 @@ def test_mangled_plans_never_fail_evaluation(seed):
                                       {"format_version": "1.2", "planned_values": []},
                                       {"format_version": "1.2", "configuration": {"root_module": {"module_calls": 3}}}])
 def test_documents_that_are_no_readable_plan_give_no_finding(document):
-    assert deny(document) == []
+    assert deny(document, trim=False) == [] and deny(document) == []
 
 
 def test_a_plan_the_policies_cannot_read_shows_a_warning():

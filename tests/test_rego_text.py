@@ -82,7 +82,8 @@ def test_strings_in_matches_python():
         "plain text",
     ]
     for value in values:
-        rego = engine().eval_query("pairs := data.incident_manager.lib.text.strings_in(input)", input=value)
+        rego = engine().eval_query("pairs := [[data.incident_manager.lib.text.shown_path(input, s[0], s[2]), s[1]] | "
+                                   "some s in data.incident_manager.lib.text.strings_in(input)]", input=value)
         # Python scans a string known only later with UNRESOLVED in place of each ${...}
         python = [(path, re.sub(r"\$\{[^}]*\}", UNRESOLVED, text)) for path, text in strings_in(value)]
         assert _normalised(rego[0]["pairs"]) == _normalised(python), value

@@ -411,38 +411,71 @@ _is_text_or_object(value) if is_object(value)
 
 _condition(statement) := object.get(statement, "Condition", null)
 
+# Everything the rules ask of one statement, answered once (a policy's statements are asked
+# about four service/action pairs, for grants and for denies).
+analysis(statement, index, region) := object.union(
+	{"statement": statement, "index": index, "label": label(statement, index), "shape": _shape(statement)},
+	_answers(statement, region),
+)
+
+_shape(statement) := "unknown" if {
+	_unknown(statement)
+} else := "well_formed" if {
+	well_formed(statement)
+} else := "malformed"
+
+_answers(statement, region) := {
+	"allow": effect_truth(statement, "Allow"),
+	"deny": effect_truth(statement, "Deny"),
+	"principal": has_principal(statement),
+	"actions": {action: actions_truth(statement, action) | some action in required_actions},
+	"admits": {service: via_service_admits(_condition(statement), service, region) | some service in services},
+	"denies_via": {service: via_service_denies(_condition(statement), service, region) | some service in services},
+	"other_condition_keys": _holds_other_condition_keys(_condition(statement)),
+} if {
+	well_formed(statement)
+} else := {
+	# a malformed statement: only whether its Effect is readable and certainly not Allow / Deny
+	"certainly_not_allow": _effect_is_certainly_not(statement, "Allow"),
+	"certainly_not_deny": _effect_is_certainly_not(statement, "Deny"),
+}
+
+# true / false forms of the questions above, for the analysis object
+_holds_other_condition_keys(condition) := true if _has_other_condition_keys(condition)
+
+else := false
+
+_effect_is_certainly_not(statement, effect) := true if _effect_certainly_not(statement, effect)
+
+else := false
+
 # Whether an Allow statement lets the service call the action (CKV_IM_7's sense of a grant);
 # `malformed`: the answer for a malformed statement whose Effect may be Allow.
-grant_truth(statement, service, action, region, malformed) := maybe if {
-	_unknown(statement)
+grant_from(analysis, service, action, malformed) := maybe if {
+	analysis.shape == "unknown"
 } else := no if {
-	not well_formed(statement)
-	_effect_certainly_not(statement, "Allow")
+	analysis.shape == "malformed"
+	analysis.certainly_not_allow
 } else := malformed if {
-	not well_formed(statement)
-} else := _all([
-	effect_truth(statement, "Allow"),
-	has_principal(statement),
-	actions_truth(statement, action),
-	via_service_admits(_condition(statement), service, region),
-])
+	analysis.shape == "malformed"
+} else := _all([analysis.allow, analysis.principal, analysis.actions[action], analysis.admits[service]])
 
 # Whether a Deny statement stops the service calling the action. A Deny with condition keys
 # other than kms:ViaService cannot be decided statically and is ignored (RULES.md).
-denies_truth(statement, service, action, region) := maybe if {
-	_unknown(statement)
+deny_from(analysis, service, action) := maybe if {
+	analysis.shape == "unknown"
 } else := no if {
-	not well_formed(statement)
-	_effect_certainly_not(statement, "Deny")
+	analysis.shape == "malformed"
+	analysis.certainly_not_deny
 } else := maybe if {
-	not well_formed(statement)
+	analysis.shape == "malformed"
 } else := no if {
-	_has_other_condition_keys(_condition(statement))
-} else := _all([
-	effect_truth(statement, "Deny"),
-	actions_truth(statement, action),
-	via_service_denies(_condition(statement), service, region),
-])
+	analysis.other_condition_keys
+} else := _all([analysis.deny, analysis.actions[action], analysis.denies_via[service]])
+
+grant_truth(statement, service, action, region, malformed) := grant_from(analysis(statement, 0, region), service, action, malformed)
+
+denies_truth(statement, service, action, region) := deny_from(analysis(statement, 0, region), service, action)
 
 principal_wildcard(principal) := no if {
 	principal == null
@@ -500,23 +533,20 @@ _concrete_truth(value, operator) := yes if {
 } else := yes
 
 # CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin.
-wildcard_grant(statement, region) := grant if {
-	grant := _any([grant_truth(statement, service, action, region, maybe) |
-		some service in services
-		some action in required_actions
-	])
-	_grant_is_final(statement, grant)
+wildcard_grant(statement, region) := _wildcard_from(analysis(statement, 0, region))
+
+_wildcard_from(analysis) := grant if {
+	grant := _any([grant_from(analysis, service, action, maybe) | some service in services; some action in required_actions])
+	_grant_is_final(analysis, grant)
 } else := _all([
-	_any([grant_truth(statement, service, action, region, maybe) | some service in services; some action in required_actions]),
-	principal_wildcard(object.get(statement, "Principal", null)),
-	_not(caller_pinned(_condition(statement))),
+	_any([grant_from(analysis, service, action, maybe) | some service in services; some action in required_actions]),
+	principal_wildcard(object.get(analysis.statement, "Principal", null)),
+	_not(caller_pinned(_condition(analysis.statement))),
 ])
 
 _grant_is_final(_, grant) if grant == no
 
-_grant_is_final(statement, _) if _unknown(statement)
-
-_grant_is_final(statement, _) if not well_formed(statement)
+_grant_is_final(analysis, _) if analysis.shape != "well_formed"
 
 # --- details lines ---------------------------------------------------------------------------------
 
@@ -531,49 +561,52 @@ _shown_sid(sid) := sid if count(sid) <= _max_sid_shown
 
 else := concat("", [substring(sid, 0, _max_sid_shown), "..."])
 
+_analyses(policy, region) := [analysis(statement, index, key_region(region)) | some index, statement in statements(policy)]
+
 # CKV_IM_7: what stops each Incident Manager service calling each required action.
 required_grant_problems(policy, region) := [line |
+	analyses := _analyses(policy, region)
 	some service in services
 	some action in required_actions
-	some line in _pair_problems(statements(policy), service, action, key_region(region))
+	some line in _pair_problems(analyses, service, action)
 ]
 
-_pair_problems(statements, service, action, region) := array.concat(
-	[_not_granted_line(statements, service, action) |
-		_any([grant_truth(statement, service, action, region, no) | some statement in statements]) == no
+_pair_problems(analyses, service, action) := array.concat(
+	[_not_granted_line(analyses, service, action) |
+		_any([grant_from(analysis, service, action, no) | some analysis in analyses]) == no
 	],
-	[sprintf("%s denies %s via %s", [label(statement, index), action, service]) |
-		some index, statement in statements
-		denies_truth(statement, service, action, region) == yes
+	[sprintf("%s denies %s via %s", [analysis.label, action, service]) |
+		some analysis in analyses
+		deny_from(analysis, service, action) == yes
 	],
 )
 
-_not_granted_line(statements, service, action) := concat("", [
+_not_granted_line(analyses, service, action) := concat("", [
 	sprintf("%s cannot call %s: no Allow statement grants it via kms:ViaService", [service, action]),
 	concat("", [hint |
-		some index, statement in statements
-		some hint in _region_missing_hints(statement, index, service, action)
+		some analysis in analyses
+		some hint in _region_missing_hints(analysis, service, action)
 	]),
 ])
 
 # The statement AWS's own guide shows names the services without a Region: say so.
-_region_missing_hints(statement, index, service, action) := {hint |
-	_is_block(statement)
-	effect_truth(statement, "Allow") == yes
-	actions_truth(statement, action) == yes
-	_is_block(_condition(statement))
-	some entry in _condition_entries(_condition(statement), _via_service)
+_region_missing_hints(analysis, service, action) := {hint |
+	analysis.shape == "well_formed"
+	analysis.allow == yes
+	analysis.actions[action] == yes
+	_is_block(_condition(analysis.statement))
+	some entry in _condition_entries(_condition(analysis.statement), _via_service)
 	some value in entry[1]
 	is_string(value)
 	lower(value) == concat("", [service, _service_suffix])
-	hint := sprintf(" (%s names %s in kms:ViaService, without a Region: write %s.<region>.amazonaws.com or %s.*.amazonaws.com)", [label(statement, index), value, service, service])
+	hint := sprintf(" (%s names %s in kms:ViaService, without a Region: write %s.<region>.amazonaws.com or %s.*.amazonaws.com)", [analysis.label, value, service, service])
 }
 
 # CKV_IM_8: statements that grant Incident Manager key access to "*" without a caller pin.
 wildcard_principal_problems(policy, region) := [line |
-	some index, statement in statements(policy)
-	wildcard_grant(statement, key_region(region)) == yes
-	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [label(statement, index)])
+	some analysis in _analyses(policy, region)
+	_wildcard_from(analysis) == yes
+	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [analysis.label])
 ]
 
 # --- Incident Manager key (RULES.md "Terms", (b)) ---------------------------------------------------

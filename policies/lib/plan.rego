@@ -97,14 +97,15 @@ _config_children(modules) := [{"prefix": sprintf("%smodule.%s.", [module.prefix,
 ]
 
 # --- indexes, built once ---------------------------------------------------------------------------
+# Only resources of the types the view reads (tf.read_types) are indexed: a plan's other
+# resources, usually nearly all of them, cost one type test each.
 
 # Resources of a values tree by address (entries without a string address and type are skipped).
 _resources_by_address(root) := util.by_key([[resource.address, resource] |
 	some module in _value_modules(root)
 	some resource in util.array_of(object.get(util.object_of(module), "resources", []))
-	is_object(resource)
+	tf.is_read_type(resource.type)
 	is_string(resource.address)
-	is_string(resource.type)
 ])
 
 planned := _resources_by_address(object.get(_section("planned_values"), "root_module", null))
@@ -113,17 +114,16 @@ prior := _resources_by_address(object.get(util.object_of(object.get(_section("pr
 
 changes := util.by_key([[change.address, change] |
 	some change in util.array_of(object.get(input, "resource_changes", []))
-	is_object(change)
+	tf.is_read_type(change.type)
 	is_string(change.address)
-	is_string(change.type)
 ])
 
 # configuration address ("module.a.aws_kms_key.k") -> {"prefix", "body"}
 config_resources := util.by_key([[concat("", [module.prefix, resource.address]), {"prefix": module.prefix, "body": resource}] |
 	some module in _config_modules_list
 	some resource in util.array_of(object.get(module.body, "resources", []))
-	is_object(resource)
 	is_string(resource.address)
+	tf.is_read_type(tf.type_of(resource.address))
 ])
 
 # module prefix ("" or "module.a.") -> {"prefix", "body"}
@@ -136,7 +136,25 @@ _variables := {name: object.get(variable, "value", null) |
 	is_object(variable)
 }
 
-# --- values of one resource ------------------------------------------------------------------------
+# --- values of one resource ---------------------------------------------------------------------
+# What the rules need of a resource is read from one state object, built once per resource in
+# a rule body and passed down (Rego functions are not memoised): its planned values, which of
+# them are known only after apply, and its configuration (null when not in the plan).
+
+resource_state(address) := {
+	"address": address,
+	"values": values,
+	"unknown": unknown,
+	# attributes known only after apply, or text the Python adapter reads as an unrendered expression
+	"unresolved": {name | some name, value in unknown; value == true} | {name |
+		some name, value in values
+		tf.looks_unrendered(value)
+	},
+	"config": object.get(config_resources, tf.config_address(address), null),
+} if {
+	values := _values(address)
+	unknown := util.object_of(object.get(_change(address), "after_unknown", {}))
+}
 
 _values(address) := values if {
 	values := planned[address].values
@@ -148,26 +166,20 @@ _change(address) := change if {
 	is_object(change)
 } else := {}
 
-_after_unknown(address) := util.object_of(object.get(_change(address), "after_unknown", {}))
-
 # A planned attribute: {"value": v} (null when not set), or {} when it is known only after
 # apply or is text the Python adapter reads as an unrendered expression.
-field(address, name) := {} if {
-	_after_unknown(address)[name] == true
-} else := {} if {
-	tf.looks_unrendered(object.get(_values(address), name, null))
-} else := {"value": object.get(_values(address), name, null)}
+attribute(state, name) := {} if {
+	name in state.unresolved
+} else := {"value": object.get(state.values, name, null)}
 
-known(attribute) if "value" in object.keys(attribute)
+known(value) if "value" in object.keys(value)
 
-# The field, with `default` in place of null.
-_or_default(attribute, fallback) := {"value": fallback} if attribute.value == null
+# The attribute, with `fallback` in place of null.
+_or_default(value, fallback) := {"value": fallback} if value.value == null
 
-else := attribute
+else := value
 
-_config(address) := config_resources[tf.config_address(address)]
-
-_expressions(config) := expressions if {
+expressions(config) := expressions if {
 	expressions := config.body.expressions
 	is_object(expressions)
 } else := {}
@@ -179,9 +191,7 @@ references(expression) := [reference |
 
 # --- Regions ---------------------------------------------------------------------------------------
 
-provider_region(address) := _config_provider_region(_config(address))
-
-_config_provider_region(config) := region if {
+provider_region(config) := region if {
 	key := config.body.provider_config_key
 	is_string(key)
 	expression := util.object_of(util.object_of(_providers[key]).expressions).region
@@ -201,10 +211,12 @@ _region_value(expression) := expression.constant_value if {
 }
 
 # A resource's Region: its own `region` argument (provider v6) when set, else its provider's.
-resource_region(address) := region.value if {
-	region := field(address, "region")
+resource_region(state) := region.value if {
+	region := attribute(state, "region")
 	util.truthy(region.value)
-} else := provider_region(address) if known(field(address, "region"))
+} else := provider_region(state.config) if {
+	known(attribute(state, "region"))
+}
 
 # --- following references --------------------------------------------------------------------------
 # A node is [module instance prefix, reference]: a reference as written in that module
@@ -222,21 +234,26 @@ _next_nodes(node) := {[instance, reference] |
 	count(parts) >= 2
 	parts[0] == "aws_kms_alias"
 	alias := config_resources[tf.config_address(sprintf("%saws_kms_alias.%s", [node[0], parts[1]]))]
-	some reference in references(_expressions(alias).target_key_id)
+	some reference in references(expressions(alias).target_key_id)
 }
 
 _output_references(instance, name) := references(output.expression) if {
 	output := util.object_of(util.object_of(config_modules[tf.config_address(instance)].body.outputs)[name])
 } else := []
 
-_hop(state) := {"seen": state.seen | new, "frontier": new} if {
+_hop(state) := state if {
+	count(state.frontier) == 0
+} else := {"seen": state.seen | new, "frontier": new} if {
 	new := {next | some node in state.frontier; some next in _next_nodes(node)} - state.seen
 }
 
-# Every node reachable from `start` in at most 16 hops.
-_closure(start) := s16.seen if {
-	s0 := {"seen": start, "frontier": start}
-	s1 := _hop(s0)
+# Every node reachable from the references of an expression in at most 16 hops (only module
+# outputs and aliases lead further).
+_closure(references, prefix) := {[prefix, reference] | some reference in references} if {
+	not _leads_further(references)
+} else := s16.seen if {
+	start := {[prefix, reference] | some reference in references}
+	s1 := _hop({"seen": start, "frontier": start})
 	s2 := _hop(s1)
 	s3 := _hop(s2)
 	s4 := _hop(s3)
@@ -254,11 +271,9 @@ _closure(start) := s16.seen if {
 	s16 := _hop(s15)
 }
 
-_start(references, prefix) := {[prefix, reference] | some reference in references}
-
 # Key resources (planned instances) an expression's references lead to.
 keys_behind(references, prefix) := {address |
-	some node in _closure(_start(references, prefix))
+	some node in _closure(references, prefix)
 	parts := tf.steps(node[1])
 	count(parts) >= 2
 	parts[0] in tf.key_types
@@ -266,13 +281,19 @@ keys_behind(references, prefix) := {address |
 	planned[address]
 }
 
-_referenced_keys(address, attribute) := keys_behind(references(_expressions(_config(address))[attribute]), tf.instance_prefix(address))
+_referenced_keys(state, name) := keys_behind(references(expressions(state.config)[name]), tf.instance_prefix(state.address))
+
+_leads_further(references) if {
+	some reference in references
+	regex.match(`^(?:module|aws_kms_alias)\.`, reference)
+}
 
 # How an expression names its key (CKV_IM_14): the first reference that names a key or
 # alias attribute decides, followed through module outputs (16 deep). Undefined when unknown.
-naming(references, prefix) := s17.naming if {
-	s0 := {"references": references, "prefix": prefix, "depth": 0}
-	s1 := _naming_step(s0)
+naming(references, prefix) := _naming_step({"references": references, "prefix": prefix, "depth": 0}).naming if {
+	not _leads_further(references)
+} else := s17.naming if {
+	s1 := _naming_step({"references": references, "prefix": prefix, "depth": 0})
 	s2 := _naming_step(s1)
 	s3 := _naming_step(s2)
 	s4 := _naming_step(s3)
@@ -293,16 +314,15 @@ naming(references, prefix) := s17.naming if {
 
 _naming_step(state) := state if {
 	state.done
-} else := {"done": true} if {
-	count(_naming_candidates(state)) == 0
-} else := next if {
-	parts := tf.steps(state.references[_naming_candidates(state)[0]])
-	parts[0] == "module"
-	instance := sprintf("%smodule.%s.", [state.prefix, parts[1]])
-	next := {"references": _output_references(instance, parts[2]), "prefix": instance, "depth": state.depth + 1}
-} else := {"done": true, "naming": naming} if {
-	parts := tf.steps(state.references[_naming_candidates(state)[0]])
-	naming := tf.naming_of(parts[0], parts[2])
+} else := _naming_decision(state, [tf.steps(state.references[i]) | some i in _naming_candidates(state)])
+
+_naming_decision(state, candidates) := {"done": true} if {
+	count(candidates) == 0
+} else := {"references": _output_references(instance, candidates[0][2]), "prefix": instance, "depth": state.depth + 1} if {
+	candidates[0][0] == "module"
+	instance := sprintf("%smodule.%s.", [state.prefix, candidates[0][1]])
+} else := {"done": true, "naming": tf.naming_of(candidates[0][0], candidates[0][2])} if {
+	tf.naming_of(candidates[0][0], candidates[0][2])
 } else := {"done": true}
 
 _naming_candidates(state) := [i |
@@ -333,89 +353,90 @@ _key_addresses := {address |
 keys[address] := object.union(
 	{
 		"address": address,
-		"type": resource.type,
-		"origin": _origin(resource.type),
-		"is_replica": resource.type in tf.replica_types,
+		"type": resource_type,
+		"origin": _origin(resource_type),
+		"is_replica": resource_type in tf.replica_types,
 		"policy_source": _policy_source(address),
 	},
-	{name: value.value | some name, value in _key_fields(address, resource.type); known(value)},
+	{name: value.value | some name, value in _key_fields(state, resource_type); known(value)},
 ) if {
 	some address in _key_addresses
-	resource := planned[address]
+	resource_type := planned[address].type
+	state := resource_state(address)
 }
 
 _origin(resource_type) := "EXTERNAL" if resource_type in tf.external_key_types
 
 else := "AWS_KMS"
 
-_key_fields(address, resource_type) := {
-	"region": _optional_region(address),
+_key_fields(state, resource_type) := {
+	"region": _optional_region(state),
 	"key_spec": _first_truthy([
-		field(address, "customer_master_key_spec"),
-		field(address, "key_spec"),
+		attribute(state, "customer_master_key_spec"),
+		attribute(state, "key_spec"),
 		{"value": "SYMMETRIC_DEFAULT"},
 	]),
-	"key_usage": _or_default(field(address, "key_usage"), "ENCRYPT_DECRYPT"),
-	"custom_key_store_id": field(address, "custom_key_store_id"),
-	"xks_key_id": field(address, "xks_key_id"),
-	"enabled": _or_default(field(address, _enabled_attribute(resource_type)), true),
-	"description": _text_field(address, "description", null),
-	"tags": _text_field(address, "tags", {}),
-	"policy": _key_policy(address),
-	"primary": _primary(address, resource_type),
+	"key_usage": _or_default(attribute(state, "key_usage"), "ENCRYPT_DECRYPT"),
+	"custom_key_store_id": attribute(state, "custom_key_store_id"),
+	"xks_key_id": attribute(state, "xks_key_id"),
+	"enabled": _or_default(attribute(state, _enabled_attribute(resource_type)), true),
+	"description": _text_attribute(state, "description", null),
+	"tags": _text_attribute(state, "tags", {}),
+	"policy": _key_policy(state),
+	"primary": _primary(state, resource_type),
 }
 
-_optional_region(address) := {"value": region} if {
-	region := resource_region(address)
+_optional_region(state) := {"value": region} if {
+	region := resource_region(state)
 } else := {}
 
 _enabled_attribute("aws_kms_key") := "is_enabled"
 
 _enabled_attribute(resource_type) := "enabled" if resource_type != "aws_kms_key"
 
-# The first field that is unresolved or holds a truthy value (Python's `a or b or default`).
-_first_truthy(attributes) := attributes[min([i | some i, attribute in attributes; not _known_falsy(attribute)])]
+# The first attribute that is unresolved or holds a truthy value (Python's `a or b or default`).
+_first_truthy(attributes) := attributes[min([i | some i, value in attributes; not _known_falsy(value)])]
 
-_known_falsy(attribute) if {
-	known(attribute)
-	not util.truthy(attribute.value)
+_known_falsy(value) if {
+	known(value)
+	not util.truthy(value.value)
 }
 
 # Text the rules scan (CKV_IM_10): kept as planned even when it looks unrendered, since
 # the scanner masks interpolations itself; only values known after apply are left out.
-_text_field(address, name, fallback) := {} if {
-	_after_unknown(address)[name] == true
-} else := {"value": value} if {
-	value := _values(address)[name]
-	value != null
+_text_attribute(state, name, fallback) := {} if {
+	state.unknown[name] == true
+} else := {"value": state.values[name]} if {
+	state.values[name] != null
 } else := {"value": fallback}
 
 # Replica keys: their primary key in the plan, when one key resource is referenced.
-_primary(address, resource_type) := {"value": primaries[0]} if {
+_primary(state, resource_type) := {"value": primary} if {
 	resource_type in tf.replica_types
-	primaries := [key | some key in _referenced_keys(address, "primary_key_arn"); key in _key_addresses]
-	count(_referenced_keys(address, "primary_key_arn")) == 1
+	[primary] := [key | some key in _referenced_keys(state, "primary_key_arn")]
+	primary in _key_addresses
 } else := {}
 
 # --- key policies ----------------------------------------------------------------------------------
 
-# aws_kms_key_policy resources by the key they target (they win over the inline policy, as in AWS)
-_policy_resources := {key: {policy | some pair in _policy_targets; pair[0] == key; policy := pair[1]} |
-	some pair in _policy_targets
-	key := pair[0]
-}
-
 _policy_targets := [[key, address] |
 	some address, resource in planned
 	resource.type == "aws_kms_key_policy"
-	some key in _referenced_keys(address, "key_id")
+	some key in _referenced_keys(resource_state(address), "key_id")
 ]
 
-_key_policy(address) := {} if {
-	count(_policy_resources[address]) > 1
-} else := _policy(policy) if {
-	some policy in _policy_resources[address]
-} else := _policy(address)
+# aws_kms_key_policy resources by the key they target (they win over the inline policy, as in AWS)
+_policy_resources[key] := policies if {
+	some target in _policy_targets
+	key := target[0]
+	policies := {pair[1] | some pair in _policy_targets; pair[0] == key}
+}
+
+_key_policy(state) := {} if {
+	count(_policy_resources[state.address]) > 1
+} else := _policy(resource_state(policy)) if {
+	some policy in _policy_resources[state.address]
+} else := _policy(state)
 
 _policy_source(address) := concat(", ", sort(_policy_resources[address])) if {
 	count(_policy_resources[address]) > 0
@@ -424,15 +445,17 @@ _policy_source(address) := concat(", ", sort(_policy_resources[address])) if {
 # A resource's `policy`: {"value": null} for no policy (the AWS default key policy),
 # {"value": document} for a parsed one, {} when it cannot be resolved. A key without a
 # `policy` expression shows the policy as known only after apply: that is "no policy".
-_policy(address) := {"value": null} if {
-	not known(field(address, "policy"))
-	config := _config(address)
-	not "policy" in object.keys(_expressions(config))
+_policy(state) := _policy_of(state, attribute(state, "policy"))
+
+_policy_of(state, policy) := {"value": null} if {
+	not known(policy)
+	state.config != null
+	not "policy" in object.keys(expressions(state.config))
 } else := {} if {
-	not known(field(address, "policy"))
+	not known(policy)
 } else := {"value": null} if {
-	field(address, "policy").value in {null, ""}
-} else := parse_policy(field(address, "policy").value)
+	policy.value in {null, ""}
+} else := parse_policy(policy.value)
 
 _max_policy_characters := 1048576
 
@@ -443,31 +466,36 @@ parse_policy(value) := {"value": clean_document(value)} if {
 } else := {} if {
 	is_string(value)
 	count(value) > _max_policy_characters
-} else := {"value": clean_document(json.unmarshal(value))} if {
+} else := _json_policy(json.unmarshal(value)) if {
 	is_string(value)
 	json.is_valid(value)
-	is_object(json.unmarshal(value))
-} else := {"value": clean_document(json.unmarshal(unescaped))} if {
+} else := _json_policy(json.unmarshal(unescaped)) if {
 	is_string(value)
 	unescaped := strings.replace_n({`\"`: `"`, `\\`: `\`, `\n`: "\n", `\t`: "\t", `\r`: "\r"}, value)
 	json.is_valid(unescaped)
-	is_object(json.unmarshal(unescaped))
+} else := {}
+
+_json_policy(document) := {"value": document} if {
+	is_object(document)
+	not tf.may_hold_unrendered(json.marshal(document))
+	not contains(json.marshal(document), `"__`)
+} else := {"value": clean_document(document)} if {
+	is_object(document)
 } else := {}
 
 # The Python adapter's reading of a document: strings that look like unrendered
 # expressions are unresolved, keys starting with "__" (Checkov's own) are dropped.
 clean_document(document) := json.patch(document, array.concat(replacements, removals)) if {
-	removals := [{"op": "remove", "path": path} |
-		walk(document, [path, _])
-		count(path) > 0
-		_dropped_key(path[count(path) - 1])
-		not _passes_dropped_key(array.slice(path, 0, count(path) - 1))
+	nodes := [[path, value] | walk(document, [path, value]); count(path) > 0]
+	removals := [{"op": "remove", "path": node[0]} |
+		some node in nodes
+		_dropped_key(node[0][count(node[0]) - 1])
+		not _passes_dropped_key(array.slice(node[0], 0, count(node[0]) - 1))
 	]
-	replacements := [{"op": "replace", "path": path, "value": util.unresolved_template(value)} |
-		walk(document, [path, value])
-		tf.looks_unrendered(value)
-		count(path) > 0
-		not _passes_dropped_key(path)
+	replacements := [{"op": "replace", "path": node[0], "value": util.unresolved_template(node[1])} |
+		some node in nodes
+		tf.looks_unrendered(node[1])
+		not _passes_dropped_key(node[0])
 	]
 }
 
@@ -484,62 +512,59 @@ _passes_dropped_key(path) if {
 # --- replication sets ------------------------------------------------------------------------------
 
 replication_sets[address] := object.union(
-	{"address": address, "type": tf.replication_set, "plan": _plan_change(address, object.get(entries, "value", null))},
-	{name: value.value | some name, value in {"entries": entries, "provider_region": _optional_provider_region(address)}; known(value)},
+	{"address": address, "type": tf.replication_set, "plan": _plan_change(state, object.get(entries, "value", null))},
+	{name: value.value | some name, value in {"entries": entries, "provider_region": _optional_provider_region(state)}; known(value)},
 ) if {
 	some address, resource in planned
 	resource.type == tf.replication_set
-	entries := _entries(address)
+	state := resource_state(address)
+	entries := _entries(state)
 }
 
-_optional_provider_region(address) := {"value": region} if {
-	region := provider_region(address)
+_optional_provider_region(state) := {"value": region} if {
+	region := provider_region(state.config)
 } else := {}
 
 _region_attributes := ["region", "regions"]
 
 # The Region entries (v5 `region` and v6 `regions` blocks), or {} when the blocks themselves are
 # known only after apply.
-_entries(address) := {} if {
-	some attribute in _region_attributes
-	_after_unknown(address)[attribute] == true
+_entries(state) := {} if {
+	some name in _region_attributes
+	state.unknown[name] == true
 } else := {"value": [entry |
-	prefix := tf.instance_prefix(address)
-	configs := _entry_configs(address)
-	some attribute in _region_attributes
-	some position, planned_entry in util.array_of(_values(address)[attribute])
+	prefix := tf.instance_prefix(state.address)
+	configs := _entry_configs(state.config)
+	some name in _region_attributes
+	some position, planned_entry in util.array_of(state.values[name])
 	is_object(planned_entry)
-	entry := _entry(address, attribute, position, planned_entry, configs, prefix)
+	entry := _entry(planned_entry, configs, _key_known_after_apply(state, name, position), prefix)
 ]}
 
-_entry(address, attribute, position, planned_entry, configs, prefix) := object.union({"name": name}, key) if {
-	name := planned_entry.name
-	is_string(name)
-	key := _entry_key(
-		planned_entry,
-		object.get(configs, name, null),
-		_key_known_after_apply(address, attribute, position),
-		prefix,
-	)
+_entry(planned_entry, configs, unknown, prefix) := object.union({"name": planned_entry.name}, key) if {
+	is_string(planned_entry.name)
+	key := _entry_key(planned_entry, object.get(configs, planned_entry.name, null), unknown, prefix)
 } else := {}
 
-_key_known_after_apply(address, attribute, position) := true if {
-	util.array_of(_after_unknown(address)[attribute])[position].kms_key_arn == true
+_key_known_after_apply(state, name, position) := true if {
+	util.array_of(state.unknown[name])[position].kms_key_arn == true
 } else := false
 
 # Configuration blocks of the Region entries by Region name: a literal name, or a
 # `data "aws_region"` name (the Region of that data source's provider).
-_entry_configs(address) := util.by_key([[name, block] |
-	config := _config(address)
-	some attribute in _region_attributes
-	some block in util.array_of(_expressions(config)[attribute])
+_entry_configs(config) := util.by_key([[name, block] |
+	some attribute_name in _region_attributes
+	some block in util.array_of(expressions(config)[attribute_name])
 	is_object(block)
 	name := _configured_name(config.prefix, block)
 ])
 
-_configured_name(prefix, block) := block.name.constant_value if {
+_configured_name(_, block) := block.name.constant_value if {
 	is_string(block.name.constant_value)
-} else := _data_region(sprintf("%sdata.aws_region.%s", [prefix, sources[0]])) if {
+}
+
+_configured_name(prefix, block) := _data_region(sprintf("%sdata.aws_region.%s", [prefix, sources[0]])) if {
+	not _literal_name(block)
 	refs := references(block.name)
 	count(refs) > 0
 	every reference in refs {
@@ -548,6 +573,10 @@ _configured_name(prefix, block) := block.name.constant_value if {
 	sources := sort({tf.steps(reference)[2] | some reference in refs})
 	count(sources) == 1
 }
+
+# (a helper, not `not is_string(block.name.constant_value)`: a call on an undefined reference is
+# undefined, not false, so its negation would not hold)
+_literal_name(block) if is_string(block.name.constant_value)
 
 _data_region_reference(reference) if {
 	parts := tf.steps(reference)
@@ -566,11 +595,13 @@ _data_region_reference(reference) if {
 
 # A `data "aws_region"` is no lookup: its Region is its own `region` argument (provider v6)
 # or its provider's.
-_data_region(address) := region if {
-	region := _expressions(config_resources[tf.config_address(address)]).region.constant_value
+_data_region(address) := _own_or_provider_region(config_resources[tf.config_address(address)])
+
+_own_or_provider_region(config) := region if {
+	region := expressions(config).region.constant_value
 	is_string(region)
 	region != ""
-} else := _config_provider_region(config_resources[tf.config_address(address)])
+} else := provider_region(config)
 
 # An entry's key: {"key": null} for the AWS owned key, {"key": reference} for a key, {} when it
 # cannot be resolved. A reference is {"text", "naming"?, "region"?, "key"?}: how the entry names
@@ -578,36 +609,33 @@ _data_region(address) := region if {
 _entry_key(planned_entry, config, unknown, prefix) := {"key": null} if {
 	is_object(config)
 	not "kms_key_arn" in object.keys(config)
-} else := _known_entry_key(planned_entry, _config_references(config), prefix) if {
-	not unknown
-} else := _unknown_entry_key(config, _config_references(config), prefix)
+} else := _entry_key_from(planned_entry, config, unknown, prefix, refs, keys_behind(refs, prefix)) if {
+	refs := _config_references(config)
+}
 
 _config_references(config) := references(config.kms_key_arn) if is_object(config)
 
 else := []
 
-# The key ARN is known at plan time (a literal, or a key that already exists).
-_known_entry_key(planned_entry, refs, prefix) := {"key": null} if {
-	object.get(planned_entry, "kms_key_arn", null) in {null, "", "DefaultKey"}
-} else := {} if {
-	not is_string(planned_entry.kms_key_arn)
-} else := {"key": object.union_n([literal, _naming_of(refs, prefix), _single_key(refs, prefix)])} if {
-	# a reference known at plan time (an existing key): its form, not the ARN, decides the naming
-	literal := object.remove(tf.literal_key(planned_entry.kms_key_arn), {"naming" | count(refs) > 0})
-}
-
-# The key ARN is known only after apply: the key resource the reference leads to, if exactly one.
-_unknown_entry_key(config, refs, prefix) := {"key": object.union_n([
-	{"text": refs[0], "key": key},
-	_naming_of(refs, prefix),
-	_key_region(key),
-])} if {
-	some key in keys_behind(refs, prefix)
-	count(keys_behind(refs, prefix)) == 1
+_entry_key_from(planned_entry, config, unknown, prefix, refs, found) := _known_entry_key(planned_entry, refs, prefix, found) if {
+	not unknown
+} else := {"key": object.union_n([{"text": refs[0], "key": key}, _naming_of(refs, prefix), _key_region(key)])} if {
+	# the ARN is known only after apply: the key resource the reference leads to, if exactly one
+	[key] := [key | some key in found]
 	keys[key]
 } else := {} if {
 	config == null
 } else := {"key": object.union({"text": _first_or(refs, "an expression")}, _naming_of(refs, prefix))}
+
+# The key ARN is known at plan time (a literal, or a key that already exists).
+_known_entry_key(planned_entry, refs, prefix, found) := {"key": null} if {
+	object.get(planned_entry, "kms_key_arn", null) in {null, "", "DefaultKey"}
+} else := {} if {
+	not is_string(planned_entry.kms_key_arn)
+} else := {"key": object.union_n([literal, _naming_of(refs, prefix), _single_key(found)])} if {
+	# a reference known at plan time (an existing key): its form, not the ARN, decides the naming
+	literal := object.remove(tf.literal_key(planned_entry.kms_key_arn), {"naming" | count(refs) > 0})
+}
 
 _key_region(key) := {"region": keys[key].region} if {
 	keys[key].region
@@ -621,31 +649,31 @@ _naming_of(refs, prefix) := {"naming": naming(refs, prefix)} if count(refs) > 0
 
 else := {}
 
-_single_key(refs, prefix) := {"key": key} if {
-	some key in keys_behind(refs, prefix)
-	count(keys_behind(refs, prefix)) == 1
+_single_key(found) := {"key": key} if {
+	[key] := [key | some key in found]
 	keys[key]
 } else := {}
 
 # --- what the plan does to a replication set (CKV_IM_15, CKV_IM_16) ---------------------------------
 
-_actions(address) := [action | some action in util.array_of(object.get(_change(address), "actions", [])); is_string(action)]
+_actions(change) := [action | some action in util.array_of(object.get(change, "actions", [])); is_string(action)]
 
 # entries: the set's Region entries, or null when they are not resolved
-_plan_change(address, entries) := {
+_plan_change(state, entries) := {
 	"actions": actions,
-	"rekeyed": array.concat(_rekeyed(entries, actions, before), _recreated(address, actions)),
+	"rekeyed": array.concat(_rekeyed(entries, actions, before), _recreated(state.address, actions)),
 	"undecided": _undecided(entries, actions, before),
-	"lost_keys": _lost_keys(address, entries, actions, before),
+	"lost_keys": _lost_keys(entries, actions, before),
 } if {
-	actions := _actions(address)
-	before := _entry_keys(util.object_of(object.get(_change(address), "before", {})))
+	change := _change(state.address)
+	actions := _actions(change)
+	before := _entry_keys(util.object_of(object.get(change, "before", {})))
 }
 
 # Region name -> key ARN (null for the AWS owned key) of a replication set's values.
 _entry_keys(values) := util.by_key([[entry.name, _arn_or_owned(object.get(entry, "kms_key_arn", null))] |
-	some attribute in _region_attributes
-	some entry in util.array_of(object.get(values, attribute, []))
+	some name in _region_attributes
+	some entry in util.array_of(object.get(values, name, []))
 	is_object(entry)
 	is_string(entry.name)
 ])
@@ -671,9 +699,11 @@ _undecided(entries, actions, before) := [line |
 	some entry in _updated_entries(entries, actions, before)
 	not known(_new_key(entry))
 	before[entry.name] == null
-	not is_object(entry.key)
+	not _key_reference(entry)
 	line := sprintf("Region entry %s: its key switches from the AWS owned key to a value known only after apply", [entry.name])
 ]
+
+_key_reference(entry) if is_object(entry.key)
 
 # The ARN an entry's key has after the plan: {"value": arn or null} or {} when not known yet.
 _new_key(entry) := {"value": null} if {
@@ -687,7 +717,7 @@ _new_key(entry) := {"value": null} if {
 } else := {}
 
 _planned_arn(key) := {"value": arn.value} if {
-	arn := field(key, "arn")
+	arn := attribute(resource_state(key), "arn")
 	is_string(arn.value)
 } else := {}
 
@@ -723,8 +753,15 @@ destroyed_replication_sets[address] := {"address": address, "type": tf.replicati
 	"delete" in actions
 }
 
+# Key addresses of the prior state by their ARN.
+_prior_keys_by_arn := util.by_key([[resource.values.arn, key] |
+	some key, resource in prior
+	resource.type in tf.key_types
+	is_string(resource.values.arn)
+])
+
 # Keys a Region entry uses before or after the plan that the plan deletes, replaces or disables.
-_lost_keys(address, entries, actions, before) := [] if {
+_lost_keys(entries, actions, before) := [] if {
 	"delete" in actions
 } else := [line |
 	some key, use in _used_keys(entries, before)
@@ -732,15 +769,10 @@ _lost_keys(address, entries, actions, before) := [] if {
 ]
 
 _used_keys(entries, before) := object.union(after, used_before) if {
-	by_arn := util.by_key([[resource.values.arn, key] |
-		some key, resource in prior
-		resource.type in tf.key_types
-		is_string(resource.values.arn)
-	])
-	used_before := util.by_key([[by_arn[arn], sprintf("used by Region entry %s before the plan", [name])] |
+	used_before := util.by_key([[_prior_keys_by_arn[arn], sprintf("used by Region entry %s before the plan", [name])] |
 		some name, arn in before
 		is_string(arn)
-		by_arn[arn]
+		_prior_keys_by_arn[arn]
 	])
 	# the first entry wins, as Python's setdefault does
 	after := util.by_key(array.reverse([[entry.key.key, sprintf("used by Region entry %s after the plan", [entry.name])] |
@@ -791,7 +823,9 @@ else := values.tags if tf.looks_unrendered(values.tags)
 
 else := {}
 
-_without_dropped_keys(value) := json.patch(value, [{"op": "remove", "path": path} |
+_without_dropped_keys(value) := value if {
+	not contains(json.marshal(value), `"__`)
+} else := json.patch(value, [{"op": "remove", "path": path} |
 	walk(value, [path, _])
 	count(path) > 0
 	_dropped_key(path[count(path) - 1])
@@ -805,7 +839,8 @@ _dig(values, path) := _unwrap(_unwrap(_unwrap(values)[first])[second]) if {
 	[first, second] := split(path, ".")
 }
 
-_unwrap(value) := _unwrap_once(_unwrap_once(_unwrap_once(_unwrap_once(value))))
+# (Terraform writes a block as a one-element list; deeper nesting of single lists is not unwrapped)
+_unwrap(value) := _unwrap_once(_unwrap_once(value))
 
 _unwrap_once(value) := value[0] if {
 	is_array(value)
@@ -815,17 +850,24 @@ _unwrap_once(value) := value[0] if {
 # --- SNS topics a response plan notifies through (CKV_IM_12) ----------------------------------------
 
 topics[address] := object.union(
-	{"address": address, "used_by": {plan | some [topic, plan] in _topic_links; topic == address}},
-	{"kms_master_key_id": key.value | key := _topic_key(address); known(key)},
+	{"address": address, "used_by": object.get(_topic_users, address, set())},
+	{"kms_master_key_id": key.value | key := _topic_key(resource_state(address)); known(key)},
 ) if {
 	some address, resource in planned
 	resource.type == tf.sns_topic
 }
 
-_topic_key(address) := {"value": "a key known only after apply"} if {
-	not known(field(address, "kms_master_key_id"))
-	"kms_master_key_id" in object.keys(_expressions(_config(address)))
-} else := field(address, "kms_master_key_id")
+_topic_key(state) := {"value": "a key known only after apply"} if {
+	not known(attribute(state, "kms_master_key_id"))
+	"kms_master_key_id" in object.keys(expressions(state.config))
+} else := attribute(state, "kms_master_key_id")
+
+# topic -> the response plans that notify through it
+_topic_users[topic] := plans if {
+	some link in _topic_links
+	topic := link[0]
+	plans := {other[1] | some other in _topic_links; other[0] == topic}
+}
 
 _response_plans := {address | some address, resource in planned; resource.type == tf.response_plan}
 
@@ -834,51 +876,60 @@ _response_plans := {address | some address, resource in planned; resource.type =
 # through ARNs the plan already knows (an existing topic, or a literal ARN of a topic in the plan).
 _topic_links contains [topic, plan] if {
 	some plan in _response_plans
-	some expression in _topic_expressions(_config(plan))
-	some topic in _referenced_topics(references(expression), tf.instance_prefix(plan))
+	state := resource_state(plan)
+	some expression in _topic_expressions(state.config)
+	some reference in _referenced_topics(references(expression), tf.instance_prefix(plan))
+	some topic in _topic_instances(reference)
 }
 
 _topic_links contains [topic, plan] if {
 	some plan in _response_plans
-	some arn in _planned_topic_arns(plan)
-	some topic in _topics_named_by(arn)
+	some arn in _planned_topic_arns(_values(plan))
+	some topic in _topics_by_arn[arn]
 }
 
 _topic_expressions(config) := array.concat(
-	[object.get(_expressions(config), "chat_channel", null)],
+	[object.get(expressions(config), "chat_channel", null)],
 	[target.sns_topic_arn |
-		some template in util.array_of(object.get(_expressions(config), "incident_template", []))
+		some template in util.array_of(object.get(expressions(config), "incident_template", []))
 		some target in util.array_of(object.get(util.object_of(template), "notification_target", []))
 		is_object(target)
 	],
 )
 
-_referenced_topics(refs, prefix) := instances if {
+# {"instance": address} for a reference to one instance, {"base": address} for a reference
+# to the resource alone (every instance) unless the same expression names single instances
+# of it, which Terraform lists with it.
+_referenced_topics(refs, prefix) := {reference |
 	found := {[node[0], parts[1]] |
-		some node in _closure(_start(refs, prefix))
+		some node in _closure(refs, prefix)
 		parts := tf.steps(node[1])
 		count(parts) >= 2
 		parts[0] == tf.sns_topic
 	}
-	indexed := {[prefix, regex.replace(name, `\[.*$`, "")] | some [prefix, name] in found; contains(name, "[")}
-	instances := {topic |
-		some [prefix, name] in found
-		some topic in _topic_instances(prefix, name, indexed)
-	}
+	indexed := {[instance_prefix, regex.replace(name, `\[.*$`, "")] | some [instance_prefix, name] in found; contains(name, "[")}
+	some [instance_prefix, name] in found
+	reference := _topic_reference(instance_prefix, name, indexed)
 }
 
-# One instance when the reference names it; every instance when it names the resource alone
-# (unless the same expression names single instances of it, which Terraform lists with it).
-_topic_instances(prefix, name, indexed) := {address} if {
+_topic_reference(prefix, name, _) := {"instance": sprintf("%saws_sns_topic.%s", [prefix, name])} if {
 	contains(name, "[")
-	address := sprintf("%saws_sns_topic.%s", [prefix, name])
-	planned[address]
-} else := instances if {
+}
+
+_topic_reference(prefix, name, indexed) := {"base": sprintf("%saws_sns_topic.%s", [prefix, name])} if {
 	not contains(name, "[")
 	not [prefix, name] in indexed
-	base := sprintf("%saws_sns_topic.%s", [prefix, name])
+}
+
+_topic_instances(reference) := {reference.instance} if {
+	planned[reference.instance]
+} else := _topic_groups[reference.base]
+
+# topic address without its instance key -> the instances
+_topic_groups[base] := instances if {
+	some _, base in _topic_bases
 	instances := {address | some address, topic_base in _topic_bases; topic_base == base}
-} else := set()
+}
 
 _topic_bases := {address: regex.replace(address, `\[[^\]]*\]$`, "") |
 	some address, resource in planned
@@ -886,11 +937,11 @@ _topic_bases := {address: regex.replace(address, `\[[^\]]*\]$`, "") |
 }
 
 # Topic ARNs the plan knows in a response plan's planned values.
-_planned_topic_arns(plan) := {arn |
+_planned_topic_arns(values) := {arn |
 	some arn in array.concat(
-		util.array_of(object.get(_values(plan), "chat_channel", [])),
+		util.array_of(object.get(values, "chat_channel", [])),
 		[target.sns_topic_arn |
-			some template in util.array_of(object.get(_values(plan), "incident_template", []))
+			some template in util.array_of(object.get(values, "incident_template", []))
 			some target in util.array_of(object.get(util.object_of(template), "notification_target", []))
 			is_object(target)
 		],
@@ -899,16 +950,27 @@ _planned_topic_arns(plan) := {arn |
 	startswith(arn, "arn:")
 }
 
-_topics_named_by(arn) := {topic |
-	some topic, resource in planned
-	resource.type == tf.sns_topic
-	_topic_has_arn(topic, arn)
+# ARN -> topics: a topic whose planned `arn` is known, or whose name and Region a literal ARN names
+_topics_by_arn[arn] := topics if {
+	some arn in _all_planned_topic_arns
+	topics := {topic | some topic, identity in _topic_identities; arn in identity}
 }
 
-_topic_has_arn(topic, arn) if field(topic, "arn").value == arn
+_all_planned_topic_arns := {arn | some plan in _response_plans; some arn in _planned_topic_arns(_values(plan))}
 
-_topic_has_arn(topic, arn) if {
+# topic -> the ARNs that name it: its known `arn`, and every account's ARN for its name and Region
+_topic_identities[topic] := identities if {
+	count(_all_planned_topic_arns) > 0
+	some topic, resource in planned
+	resource.type == tf.sns_topic
+	state := resource_state(topic)
+	identities := {arn | some arn in _all_planned_topic_arns; _names_topic(state, arn)}
+}
+
+_names_topic(state, arn) if attribute(state, "arn").value == arn
+
+_names_topic(state, arn) if {
 	parts := regex.find_all_string_submatch_n(`^arn:aws[a-z-]*:sns:([a-z0-9-]+):\p{Nd}{12}:(.+)$`, arn, 1)[0]
-	field(topic, "name").value == parts[2]
-	resource_region(topic) == parts[1]
+	attribute(state, "name").value == parts[2]
+	resource_region(state) == parts[1]
 }

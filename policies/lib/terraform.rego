@@ -25,7 +25,19 @@ sns_topic := "aws_sns_topic"
 
 im_prefixes := ["aws_ssmincidents_", "aws_ssmcontacts_"]
 
+# The resource types whose values or configuration the plan view reads; every other resource
+# of a plan is left out of its indexes (and `python -m ckv_im.opa` leaves it out of the input).
+read_types := {
+	"exact": key_types | {"aws_kms_key_policy", "aws_kms_alias", sns_topic, "aws_region"},
+	"prefixes": im_prefixes,
+}
+
+is_read_type(resource_type) if resource_type in read_types.exact
+
+is_read_type(resource_type) if is_im_type(resource_type)
+
 is_im_type(resource_type) if {
+	is_string(resource_type)
 	some prefix in im_prefixes
 	startswith(resource_type, prefix)
 }
@@ -41,6 +53,11 @@ name_fields := {
 	"aws_ssmcontacts_rotation": ["name"],
 }
 
+# The resource type of a configuration address (`aws_kms_key.k`, `data.aws_region.current`).
+type_of(address) := split(address, ".")[1] if startswith(address, "data.")
+
+else := split(address, ".")[0]
+
 # `module.k["a.b"].key_arn` -> ["module", "k[\"a.b\"]", "key_arn"]: dots inside index keys stay.
 steps(reference) := regex.find_n(`[^.\[]+(?:\[(?:"[^"]*"|[^\]]*)\])*`, reference, -1)
 
@@ -48,16 +65,7 @@ steps(reference) := regex.find_n(`[^.\[]+(?:\[(?:"[^"]*"|[^\]]*)\])*`, reference
 config_address(address) := regex.replace(address, `\[[^\]]*\]`, "")
 
 # `module.k["a"].aws_kms_key.x[0]` -> `module.k["a"].`: the module instance path of a resource.
-instance_prefix(address) := prefix if {
-	parts := steps(address)
-	length := 2 * min([m | some m in numbers.range(0, count(parts)); not _module_step(parts, m)])
-	prefix := concat("", [sprintf("%s.", [part]) | some part in array.slice(parts, 0, length)])
-}
-
-_module_step(parts, m) if {
-	(2 * m) + 1 < count(parts)
-	parts[2 * m] == "module"
-}
+instance_prefix(address) := regex.find_n(`^(?:module\.[^.\[]+(?:\[(?:"[^"]*"|[^\]]*)\])*\.)*`, address, 1)[0]
 
 # How `<type>.<name>.<attribute>` names a key (CKV_IM_14); undefined for other attributes.
 naming_of(resource_type, attribute) := _key_naming[attribute] if resource_type in key_types
@@ -86,29 +94,22 @@ _key_arn_pattern := sprintf(`^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\p{Nd}{12}):(ke
 
 _strip(text) := util.strip(text)
 
-# A string Checkov (and so the Python adapter) reads as an expression, not a value:
-# an interpolation, or text that looks like a reference. The plan view treats such a
-# string as unresolved wherever the Python adapter does, so both give the same verdicts.
+# A string Checkov (and so the Python adapter) reads as an expression, not a value: an
+# interpolation, or text that (white space aside) starts like a reference or is a resource
+# reference. The plan view treats such a string as unresolved wherever the Python adapter
+# does, so both give the same verdicts. One regular expression: this runs on every value read.
 looks_unrendered(value) if {
 	is_string(value)
-	contains(value, "${")
+	regex.match(_unrendered, value)
 }
-
-looks_unrendered(value) if {
-	is_string(value)
-	some root in _reference_roots
-	startswith(_strip(value), root)
-}
-
-looks_unrendered(value) if {
-	is_string(value)
-	regex.match(_resource_reference, _strip(value))
-}
-
-_reference_roots := ["var.", "local.", "module.", "data.", "path.", "each.", "count.", "self.", "terraform."]
 
 _identifier := `[A-Za-z_][\p{L}\p{N}_-]*`
 
 _index := `\[\s*(?:\p{Nd}+|"[^"]*")\s*\]`
 
-_resource_reference := sprintf(`^aws_[\p{L}\p{N}_]+\.%s(?:%s)?(?:\.%s|%s)+$`, [_identifier, _index, _identifier, _index])
+_unrendered := sprintf(`(?s)\$\{|^[%s]*(?:var|local|module|data|path|each|count|self|terraform)\.|^[%s]*aws_[\p{L}\p{N}_]+\.%s(?:%s)?(?:\.%s|%s)+[%s]*$`, [
+	util.python_space, util.python_space, _identifier, _index, _identifier, _index, util.python_space,
+])
+
+# Whether a text may hold a string that looks unrendered (a cheap test before walking a document).
+may_hold_unrendered(text) if regex.match(`\$\{|(?:var|local|module|data|path|each|count|self|terraform)\.|aws_`, text)

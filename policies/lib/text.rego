@@ -20,22 +20,41 @@ unresolved_part := "\u0000"
 
 # --- the strings of a value ------------------------------------------------------------------------
 
-# [path as shown, text] for every string value (interpolations masked) and every object key
-# (shown as `<path> (key)`) in a value, skipping Checkov's own `__x__` keys and what is under them.
+# [path, text, is a key] for every string value (interpolations masked) and every object key
+# in a value, skipping Checkov's own `__x__` keys and what is under them. `shown_path` writes
+# a path for a details line (only for the strings with a finding: it costs more).
 strings_in(value) := array.concat(
-	[[_shown_path(value, path), regex.replace(text, `\$\{[^}]*\}`, unresolved_part)] |
-		walk(value, [path, text])
-		is_string(text)
-		not _under_internal_key(path)
-	],
-	[[sprintf("%s (key)", [_shown_path(value, array.concat(path, [key]))]), key] |
-		walk(value, [path, node])
-		is_object(node)
-		not _under_internal_key(path)
-		some key, _ in node
+	[[node[0], _masked(node[1]), false] | some node in nodes; is_string(node[1])],
+	[[array.concat(node[0], [key]), key, true] | some node in nodes; is_object(node[1]); some key, _ in node[1]],
+) if {
+	# one walk; paths through internal keys only looked for when the value has one
+	not contains(json.marshal(value), `"__`)
+	nodes := [[path, node] | walk(value, [path, node])]
+} else := array.concat(
+	[[node[0], _masked(node[1]), false] | some node in nodes; is_string(node[1])],
+	[[array.concat(node[0], [key]), key, true] |
+		some node in nodes
+		is_object(node[1])
+		some key, _ in node[1]
 		not _internal_key(key)
 	],
-)
+) if {
+	nodes := [[path, node] | walk(value, [path, node]); not _under_internal_key(path)]
+}
+
+_masked(text) := regex.replace(text, `\$\{[^}]*\}`, unresolved_part) if contains(text, "${")
+
+else := text
+
+# Cheap tests before the scans: text that cannot hold a finding.
+may_hold_personal_data(text) if regex.match(`[@+]`, text)
+
+may_hold_url_credentials(text) if contains(text, "://")
+
+# `tags.Owner`, `tags.Owner (key)`, `incident_template[0].title`, `tags["Cost Center"]`
+shown_path(root, path, true) := sprintf("%s (key)", [_shown_path(root, path)])
+
+shown_path(root, path, false) := _shown_path(root, path)
 
 _internal_key(key) if {
 	is_string(key)

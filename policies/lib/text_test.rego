@@ -57,8 +57,9 @@ test_long_urls_are_cut_and_stay_masked if {
 }
 
 test_strings_in_values_and_keys_with_their_paths if {
-	strings := text.strings_in({"tags": {"Cost Center": "1", "Owner": "x"}, "incident_template": [{"title": "t"}], "list": ["a", "b"], "__internal__": "skip"})
-	{path | some [path, _] in strings} == {
+	value := {"tags": {"Cost Center": "1", "Owner": "x"}, "incident_template": [{"title": "t"}], "list": ["a", "b"], "__internal__": "skip"}
+	strings := text.strings_in(value)
+	{text.shown_path(value, path, is_key) | some [path, _, is_key] in strings} == {
 		"tags[\"Cost Center\"]", "tags[\"Cost Center\"] (key)", "tags.Owner", "tags.Owner (key)", "tags (key)",
 		"incident_template (key)", "incident_template[0].title", "incident_template[0].title (key)",
 		"list (key)", "list[0]", "list[1]",

@@ -48,7 +48,9 @@ _empty_set(value) if {
 # as in a Python dict. (An object comprehension with a repeated key and different
 # values is a conflict error in OPA; junk plans repeat addresses.) Sorting keeps it
 # O(n log n) for plans with many resources.
-by_key(pairs) := {key: pairs[index][1] |
+by_key(pairs) := {pair[0]: pair[1] | some pair in pairs} if {
+	count({pair[0] | some pair in pairs}) == count(pairs)
+} else := {key: pairs[index][1] |
 	order := sort([[pair[0], i] | some i, pair in pairs])
 	some k, entry in order
 	not _repeated_later(order, k)
