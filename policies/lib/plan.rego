@@ -143,17 +143,9 @@ _variables := {name: object.get(variable, "value", null) |
 
 resource_state(address) := {
 	"address": address,
-	"values": values,
-	"unknown": unknown,
-	# attributes known only after apply, or text the Python adapter reads as an unrendered expression
-	"unresolved": {name | some name, value in unknown; value == true} | {name |
-		some name, value in values
-		tf.looks_unrendered(value)
-	},
+	"values": _values(address),
+	"unknown": util.object_of(object.get(_change(address), "after_unknown", {})),
 	"config": object.get(config_resources, tf.config_address(address), null),
-} if {
-	values := _values(address)
-	unknown := util.object_of(object.get(_change(address), "after_unknown", {}))
 }
 
 _values(address) := values if {
@@ -169,7 +161,9 @@ _change(address) := change if {
 # A planned attribute: {"value": v} (null when not set), or {} when it is known only after
 # apply or is text the Python adapter reads as an unrendered expression.
 attribute(state, name) := {} if {
-	name in state.unresolved
+	state.unknown[name] == true
+} else := {} if {
+	tf.looks_unrendered(state.values[name])
 } else := {"value": object.get(state.values, name, null)}
 
 known(value) if "value" in object.keys(value)
@@ -425,12 +419,8 @@ _policy_targets := [[key, address] |
 	some key in _referenced_keys(resource_state(address), "key_id")
 ]
 
-# aws_kms_key_policy resources by the key they target (they win over the inline policy, as in AWS)
-_policy_resources[key] := policies if {
-	some target in _policy_targets
-	key := target[0]
-	policies := {pair[1] | some pair in _policy_targets; pair[0] == key}
-}
+# key -> the aws_kms_key_policy resources that target it (they win over the inline policy, as in AWS)
+_policy_resources := util.group_by(_policy_targets)
 
 _key_policy(state) := {} if {
 	count(_policy_resources[state.address]) > 1
@@ -806,7 +796,7 @@ im_resources[address] := {
 	"type": resource.type,
 	"name_fields": {path: value |
 		some path in object.get(tf.name_fields, resource.type, [])
-		value := _dig(values, path)
+		value := _name_field(values, path)
 		value != null
 	},
 	"tags": _tags(values),
@@ -832,17 +822,13 @@ _without_dropped_keys(value) := value if {
 	not _passes_dropped_key(array.slice(path, 0, count(path) - 1))
 ])
 
-# `incident_template.title` of values whose blocks are one-element lists.
-_dig(values, path) := _unwrap(_unwrap(values)[path]) if not contains(path, ".")
+# A name field of the values: `name`, or `incident_template.title` inside a block (which
+# Terraform writes as a one-element list); a one-element list around the value is unwrapped.
+_name_field(values, path) := _unwrap(values[path]) if not contains(path, ".")
 
-_dig(values, path) := _unwrap(_unwrap(_unwrap(values)[first])[second]) if {
-	[first, second] := split(path, ".")
-}
+_name_field(values, path) := _unwrap(_unwrap(values[first])[second]) if [first, second] := split(path, ".")
 
-# (Terraform writes a block as a one-element list; deeper nesting of single lists is not unwrapped)
-_unwrap(value) := _unwrap_once(_unwrap_once(value))
-
-_unwrap_once(value) := value[0] if {
+_unwrap(value) := value[0] if {
 	is_array(value)
 	count(value) == 1
 } else := value
@@ -863,11 +849,7 @@ _topic_key(state) := {"value": "a key known only after apply"} if {
 } else := attribute(state, "kms_master_key_id")
 
 # topic -> the response plans that notify through it
-_topic_users[topic] := plans if {
-	some link in _topic_links
-	topic := link[0]
-	plans := {other[1] | some other in _topic_links; other[0] == topic}
-}
+_topic_users := util.group_by([link | some link in _topic_links])
 
 _response_plans := {address | some address, resource in planned; resource.type == tf.response_plan}
 
@@ -923,18 +905,16 @@ _topic_reference(prefix, name, indexed) := {"base": sprintf("%saws_sns_topic.%s"
 
 _topic_instances(reference) := {reference.instance} if {
 	planned[reference.instance]
-} else := _topic_groups[reference.base]
+} else := {reference.base} if {
+	planned[reference.base] # a topic without count or for_each
+} else := object.get(_topic_groups, reference.base, set())
 
-# topic address without its instance key -> the instances
-_topic_groups[base] := instances if {
-	some _, base in _topic_bases
-	instances := {address | some address, topic_base in _topic_bases; topic_base == base}
-}
-
-_topic_bases := {address: regex.replace(address, `\[[^\]]*\]$`, "") |
+# address of a count / for_each topic without its instance key -> the instances
+_topic_groups := util.group_by([[regex.replace(address, `\[[^\]]*\]$`, ""), address] |
 	some address, resource in planned
 	resource.type == tf.sns_topic
-}
+	endswith(address, "]")
+])
 
 # Topic ARNs the plan knows in a response plan's planned values.
 _planned_topic_arns(values) := {arn |

@@ -60,6 +60,22 @@ by_key(pairs) := {pair[0]: pair[1] | some pair in pairs} if {
 
 _repeated_later(order, k) if order[k + 1][0] == order[k][0]
 
+# An object from [key, value] pairs: key -> the set of its values. Sorting keeps it O(n log n)
+# (a lookup by key in a rule that iterates the pairs would scan them all for every key).
+group_by(pairs) := {sorted[start][0]: {sorted[j][1] | some j in numbers.range(start, _group_end(starts, i, count(sorted)))} |
+	sorted := sort(pairs)
+	starts := [k | some k, _ in sorted; _starts_group(sorted, k)]
+	some i, start in starts
+}
+
+_starts_group(_, k) if k == 0
+
+_starts_group(sorted, k) if sorted[k - 1][0] != sorted[k][0]
+
+_group_end(starts, i, total) := starts[i + 1] - 1 if i + 1 < count(starts)
+
+else := total - 1
+
 # Python's text.strip(): Unicode white space, including the separators \x1c-\x1f that Go's does not count.
 strip(text) := regex.replace(text, sprintf(`^[%s]+|[%s]+$`, [python_space, python_space]), "")
 
