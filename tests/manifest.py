@@ -7,6 +7,7 @@ engine's name: engine -> rule ID -> resource -> {verdict, reason}.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,7 @@ VERDICTS = {"PASSED", "FAILED", "UNKNOWN"}
 ENGINES = {"terraform_plan"}
 
 
+@functools.lru_cache(maxsize=1)  # parsed once per test run; callers only read it
 def load_manifest() -> dict[str, dict]:
     with MANIFEST.open(encoding="utf-8") as handle:
         manifest = yaml.safe_load(handle) or {}

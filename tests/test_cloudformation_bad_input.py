@@ -17,7 +17,7 @@ from cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID, cfn_lint_verdic
 from checkov_scan import checkov_verdicts, scan_cloudformation
 from ckv_im import engine_shell
 from ckv_im.cloudformation_model import build_model
-from test_bad_input import ALL_RULES
+from ckv_im.catalogue import Engine, rules_for
 
 GOOD_KEY_POLICY = {
     "Version": "2012-10-17",
@@ -239,12 +239,9 @@ def test_random_templates_never_raise(seed):
     document = {"Parameters": {"Param": rng.choice([{"Type": "String"}, {"Default": random_value(rng)}, "junk"])},
                 "Resources": resources}
     model = build_model(document)
-    subjects = {"keys": model.keys, "replication_sets": model.replication_sets,
-                "im_resources": model.im_resources, "topics": model.topics}
-    for kind, functions in ALL_RULES.items():
-        for subject in subjects[kind].values():
-            for function in functions:
-                assert function(subject, model).status.value in ("PASSED", "FAILED", "UNKNOWN")
+    for rule in rules_for(Engine.CLOUDFORMATION):
+        for name in model.names_of(rule.subject):
+            assert rule.function(model.subject(rule.subject, name), model).status.value in ("PASSED", "FAILED", "UNKNOWN")
 
 
 def test_cfn_lint_loads_exactly_one_rule_per_cloudformation_rule():

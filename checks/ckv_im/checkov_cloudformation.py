@@ -17,7 +17,7 @@ from checkov.cloudformation.checks.resource.base_resource_check import BaseResou
 from checkov.cloudformation.parser import parse
 
 from ckv_im.checkov_check import IncidentManagerCheck
-from ckv_im.cloudformation_model import build_model
+from ckv_im.cloudformation_model import RESOURCE_TYPES, build_model
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
 
@@ -61,11 +61,13 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
     return model
 
 
-class IncidentManagerCloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
-    """Base of every CKV_IM CloudFormation check: the resource's template, read once per file."""
+class CloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
+    """A CKV_IM check on CloudFormation (and Serverless ``resources:``): the resource's template, read once per file."""
+
+    resource_types = RESOURCE_TYPES
 
     def evaluate(self, conf: dict[str, Any]) -> Result:
         name = f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-        return run_rule(self.id, self.rule, self.subject, name,
+        return run_rule(self.rule, name,
                         lambda: model_for_file(template_file(conf, self.entity_path, self.entity_type)),
                         self.entity_path)

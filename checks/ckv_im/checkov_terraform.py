@@ -13,10 +13,10 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 
 from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.engine_shell import run_rule
-from ckv_im.model import Result, ScanModel, Unknown
+from ckv_im.model import Result, ScanModel, Subject, Unknown
 from ckv_im.plan_model import plan_model
 from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
-from ckv_im.terraform_model import TerraformModelBuilder
+from ckv_im.terraform_model import IM_RESOURCE_PATTERNS, KEY_TYPES, REPLICATION_SET, SNS_TOPIC, TerraformModelBuilder
 
 _MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
 _MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of several root modules
@@ -79,10 +79,18 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     return model
 
 
-class IncidentManagerTerraformCheck(IncidentManagerCheck, BaseResourceCheck):
-    """Base of every CKV_IM Terraform check: the resource in the model of its graph (or plan file)."""
+class TerraformCheck(IncidentManagerCheck, BaseResourceCheck):
+    """A CKV_IM check on Terraform HCL, Terraform JSON and plan JSON: the resource in the model of its graph or plan."""
+
+    resource_types = {
+        Subject.KEY: KEY_TYPES,
+        Subject.REPLICATION_SET: (REPLICATION_SET,),
+        Subject.IM_RESOURCE: IM_RESOURCE_PATTERNS,
+        Subject.IM_RESOURCE_OR_KEY: (*KEY_TYPES, *IM_RESOURCE_PATTERNS),
+        Subject.TOPIC: (SNS_TOPIC,),
+    }
 
     def evaluate(self, conf: dict) -> Result:
         address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-        return run_rule(self.id, self.rule, self.subject, str(address),
-                        lambda: model_for(self.graph, conf, self.entity_path), self.entity_path)
+        return run_rule(self.rule, str(address), lambda: model_for(self.graph, conf, self.entity_path),
+                        self.entity_path)

@@ -34,6 +34,7 @@ from ckv_im.model import (
     ReplicationSet,
     ScanModel,
     SnsTopic,
+    Subject,
     Unknown,
     is_unknown,
 )
@@ -47,6 +48,14 @@ SNS_TOPIC = "AWS::SNS::Topic"
 RESPONSE_PLAN = "AWS::SSMIncidents::ResponsePlan"
 IM_PREFIXES = ("AWS::SSMIncidents::", "AWS::SSMContacts::")
 IM_RESOURCE_PATTERNS = tuple(prefix + "*" for prefix in IM_PREFIXES)
+# The resource types each subject of a rule covers, for the Checkov and cfn-lint shells.
+RESOURCE_TYPES: dict[Subject, tuple[str, ...]] = {
+    Subject.KEY: KEY_TYPES,
+    Subject.REPLICATION_SET: (REPLICATION_SET,),
+    Subject.IM_RESOURCE: IM_RESOURCE_PATTERNS,
+    Subject.IM_RESOURCE_OR_KEY: (*KEY_TYPES, *IM_RESOURCE_PATTERNS),
+    Subject.TOPIC: (SNS_TOPIC,),
+}
 RETAINING_POLICIES = {"Retain", "RetainExceptOnCreate"}
 OWNED_KEY = "DefaultKey"   # the API's name for the AWS owned key
 

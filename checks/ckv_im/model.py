@@ -235,6 +235,16 @@ class SnsTopic:
     where: dict[str, Where] = field(default_factory=dict)
 
 
+class Subject(Enum):
+    """What a rule reports on; its value is how the rule tables name it."""
+
+    KEY = "Incident Manager key"
+    REPLICATION_SET = "replication set"
+    IM_RESOURCE = "Incident Manager resources"
+    IM_RESOURCE_OR_KEY = "Incident Manager resources and keys"
+    TOPIC = "SNS topic used by a response plan"
+
+
 @dataclass
 class ScanModel:
     """Everything one scan (one Terraform graph, one template) holds that the rules need."""
@@ -245,3 +255,20 @@ class ScanModel:
     topics: dict[str, SnsTopic] = field(default_factory=dict)
     # key name -> replication sets whose entries point at it
     key_users: dict[str, list[str]] = field(default_factory=dict)
+
+    def _collections(self, subject: Subject) -> tuple[dict[str, Any], ...]:
+        return {
+            Subject.KEY: (self.keys,),
+            Subject.REPLICATION_SET: (self.replication_sets,),
+            Subject.IM_RESOURCE: (self.im_resources,),
+            Subject.IM_RESOURCE_OR_KEY: (self.keys, self.im_resources),
+            Subject.TOPIC: (self.topics,),
+        }[subject]
+
+    def subject(self, subject: Subject, name: str) -> Any:
+        """The resource ``name`` as the given subject, or None when the model has no such resource."""
+        return next((collection[name] for collection in self._collections(subject) if name in collection), None)
+
+    def names_of(self, subject: Subject) -> list[str]:
+        """Every resource of the model that the subject covers."""
+        return [name for collection in self._collections(subject) for name in collection]
