@@ -21,10 +21,10 @@ from ckv_im.catalogue import RULES, Engine, Rule, guideline_url
 from ckv_im.cloudformation_model import RESOURCE_TYPES, build_model
 from ckv_im.engine_shell import record_internal_error, run_rule
 from ckv_im.model import Result, ScanModel, Status
+from ckv_im.model_cache import ModelCache
 
 _LEVELS = {"HIGH": "E", "MEDIUM": "W", "LOW": "I"}
-_MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
-_MODEL_CACHE_SIZE = 4
+TEMPLATE_MODELS: ModelCache[ScanModel] = ModelCache(size=4)
 
 
 def lint_rule_id(rule_id: str) -> str:
@@ -35,14 +35,7 @@ def lint_rule_id(rule_id: str) -> str:
 
 def model_of(template: Any) -> ScanModel:
     """The template's model, built once for all the rules cfn-lint runs on it."""
-    cached = _MODELS.get(id(template))
-    if cached is not None and cached[0] is template:
-        return cached[1]
-    model = build_model(template)
-    _MODELS[id(template)] = (template, model)
-    while len(_MODELS) > _MODEL_CACHE_SIZE:
-        _MODELS.popitem(last=False)
-    return model
+    return TEMPLATE_MODELS.for_object(template, lambda: build_model(template))
 
 
 def _supports(resource_types: tuple[str, ...], resource_type: str) -> bool:

@@ -6,7 +6,6 @@ of that graph then looks its subject up by address. A check never raises
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
@@ -14,12 +13,12 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Subject, Unknown
+from ckv_im.model_cache import ModelCache
 from ckv_im.plan_model import plan_model
 from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
 from ckv_im.terraform_model import IM_RESOURCE_PATTERNS, KEY_TYPES, REPLICATION_SET, SNS_TOPIC, TerraformModelBuilder
 
-_MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
-_MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of several root modules
+GRAPH_MODELS: ModelCache[ScanModel] = ModelCache(size=4)  # Checkov may alternate between a few root modules' graphs
 
 
 def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown":
@@ -32,18 +31,14 @@ def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown"
     # same process is not this resource's. Its confs carry no __address__.
     if graph is None or "__address__" not in conf:
         return _single_resource_model(conf, entity_path)
-    cached = _MODELS.get(id(graph))
-    if cached is not None and cached[0] is graph:
-        _MODELS.move_to_end(id(graph))
-        return cached[1]
+    return GRAPH_MODELS.for_object(graph, lambda: _graph_model(graph, conf, entity_path))
+
+
+def _graph_model(graph: Any, conf: dict, entity_path: str) -> ScanModel:
     raw_files = RawFiles()
     index = build_index(graph, raw_files)
     raw_files.set_scan_root(_scan_root(index, conf, entity_path))
-    model = TerraformModelBuilder(index, raw_files).build()
-    _MODELS[id(graph)] = (graph, model)
-    while len(_MODELS) > _MODEL_CACHE_SIZE:
-        _MODELS.popitem(last=False)
-    return model
+    return TerraformModelBuilder(index, raw_files).build()
 
 
 def _is_plan(conf: dict, entity_path: str) -> bool:
