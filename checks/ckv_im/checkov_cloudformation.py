@@ -16,6 +16,7 @@ from typing import Any
 
 from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
 from checkov.cloudformation.parser import parse
+from checkov.common.typing import _CheckResult, _SkippedCheck
 
 from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.cloudformation_model import build_model
@@ -113,6 +114,19 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
 
 class IncidentManagerCloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
     """Base of every CKV_IM CloudFormation check: the resource's template, read once per file."""
+
+    def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
+            entity_type: str, skip_info: _SkippedCheck) -> _CheckResult:
+        """Checkov's result, with the details lines in it as ``details``.
+
+        Checkov 3.3's CloudFormation and Serverless runners build their records without the check's
+        details lines (its Terraform runner copies them), so its CLI and SARIF output cannot say which
+        entry, key or statement is at fault. The record keeps this result dict whole, and ``-o json``
+        prints it: the reason reaches JSON output as ``check_result.details`` (README, CloudFormation)."""
+        check_result = super().run(scanned_file, entity_configuration, entity_name, entity_type, skip_info)
+        if self.details:
+            check_result["details"] = list(self.details)  # type: ignore[typeddict-unknown-key]
+        return check_result
 
     def evaluate(self, conf: dict[str, Any]) -> Result:
         name = f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
