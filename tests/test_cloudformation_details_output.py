@@ -98,3 +98,14 @@ def test_scripts_example_shows_why_the_cloudformation_example_failed():
         assert f"FAILED for resource: {resource}" in checkov_part
     assert "E9003 CKV_IM_3: " in lint_part and "us-west-2" in lint_part.split("E9003 CKV_IM_3: ", 1)[1].split("\n")[0]
     assert "examples/cloudformation/incident-manager.yaml:" in lint_part
+
+
+def test_one_run_prints_the_findings_and_writes_their_reasons(tmp_path):
+    """The README's recipe: ``-o cli -o json --output-file-path console,results.json``."""
+    completed = subprocess.run([str(CHECKOV), "--skip-download", "--framework", "cloudformation", "-d", str(FIXTURE),
+                                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_IM_*",
+                                "-o", "cli", "-o", "json", "--output-file-path", "console,results.json"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert f"FAILED for resource: {REPLICATION_SET}" in completed.stdout, completed.stderr[-3000:]
+    failed = json.loads((tmp_path / "results.json").read_text())["results"]["failed_checks"]
+    assert all(result["check_result"]["details"] for result in failed)
