@@ -43,13 +43,14 @@ _SET_PREFIXES = ("forallvalues:", "foranyvalue:")
 _IF_EXISTS = "ifexists"
 _SERVICE_SUFFIX = ".amazonaws.com"
 # What a Region name may look like (loosely: every AWS Region name has this form).
-_REGION_NAME = r"\.[a-z0-9-]+"
+_REGION_NAME = r"\.([a-z0-9-]+)"
 # Unknown-Region checks stand a Region in with this character, which only a wildcard can match.
 _REGION_SENTINEL = "\x00"
 # Longer globs are not analysed for the unknown-Region case; they are judged "may match" instead.
 _MAX_ANALYSED_GLOB = 512
 _MAX_WALKED_NODES = 10_000
-_MAX_SID_SHOWN = 80
+_MAX_SHOWN = 80   # characters of a Sid or a condition value quoted in a details line
+_MAX_MISSES_SHOWN = 3   # near-miss statements, and reasons per statement, named in one details line
 
 
 class _Truth(IntEnum):
@@ -473,11 +474,16 @@ def _wildcard_grant(statement: Any, region: str | None) -> _Truth:
 
 
 # Details lines ------------------------------------------------------------------------------------
+def _shown(text: str) -> str:
+    """A policy string as its author wrote it (the stack Region as ${AWS::Region}), cut when long."""
+    text = text.replace(STACK_REGION_TEXT, "${AWS::Region}")
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "..."
+
+
 def _label(statement: Any, index: int) -> str:
     sid = statement.get("Sid") if isinstance(statement, dict) else None
     if isinstance(sid, str) and sid:
-        shown = sid if len(sid) <= _MAX_SID_SHOWN else sid[:_MAX_SID_SHOWN] + "..."
-        return f'statement "{shown}"'
+        return f'statement "{_shown(sid)}"'
     return f"statement {index}"
 
 
@@ -521,6 +527,70 @@ def _undecided_line(subject: str, verb: str, undecided: list[tuple[str, Any]], k
     return f"{subject}: whether {', '.join(label for label, _ in undecided)} {verb} it is not known ({causes})"
 
 
+# Why a statement that names a service does not admit it (CKV_IM_7 details) -----------------------
+_OPERATOR_NAMES = {
+    "stringequals": "StringEquals", "stringequalsignorecase": "StringEqualsIgnoreCase", "stringlike": "StringLike",
+    "stringnotequals": "StringNotEquals", "stringnotequalsignorecase": "StringNotEqualsIgnoreCase",
+    "stringnotlike": "StringNotLike",
+}
+
+
+def _near_misses(labelled: list[tuple[str, Any]], service: str, action: str, region: str | None) -> list[str]:
+    """The Allow statements for the action whose kms:ViaService names the service yet does not admit it, and why.
+
+    The AWS guide's own statement names ``ssm-incidents.amazonaws.com``: "no statement grants it"
+    alone would leave its reader looking for a statement that is plainly there.
+    """
+    misses = []
+    for label, statement in labelled:
+        reasons = _why_not_admitted(statement, service, action, region)
+        if reasons:
+            misses.append(f"{label} names {service} in kms:ViaService, but {' and '.join(reasons)}")
+    return misses[:_MAX_MISSES_SHOWN]
+
+
+def _why_not_admitted(statement: Any, service: str, action: str, region: str | None) -> list[str]:
+    if not (_is_well_formed(statement) and isinstance(statement.get("Condition"), dict)):
+        return []
+    if _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action)]) \
+            is not _Truth.YES:
+        return []
+    entries, _ = _condition_entries(statement["Condition"], frozenset({_VIA_SERVICE}))
+    reasons = []
+    for operator, values in entries:
+        for value in values:
+            reason = _why_value_misses(operator, value, service, region)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+    return reasons[:_MAX_MISSES_SHOWN]
+
+
+def _why_value_misses(operator: str, value: Any, service: str, region: str | None) -> str | None:
+    """Why a value that names the service keeps the statement from admitting it (None: it does not)."""
+    if not isinstance(value, str) or service not in value.casefold() or operator not in _OPERATOR_NAMES:
+        return None
+    shown, name = f'"{_shown(value)}"', _OPERATOR_NAMES[operator]
+    if operator in _EXCLUDING_OPERATORS:
+        excluded = _EXCLUDING_OPERATORS[operator](value, service, region) is _Truth.YES
+        return f"its {name} value {shown} excludes it" if excluded else None
+    if _MATCHING_OPERATORS[operator](value, service, region) is not _Truth.NO:
+        return None
+    lowered = _lower_outside_marker(value)
+    expected = _shown(_service_name(service, region or "<region>"))
+    if lowered == service + _SERVICE_SUFFIX:
+        return f"its value {shown} lacks the Region ({service}.<region>{_SERVICE_SUFFIX})"
+    if operator != "stringlike" and re.search(r"[*?]", value) \
+            and _value_like_service(lowered, service, region) is not _Truth.NO:
+        return f"its {name} value {shown} holds a wildcard, which only StringLike expands"
+    if _MATCHING_OPERATORS[operator](lowered, service, region) is not _Truth.NO:
+        return f"its value {shown} differs in case from {expected} ({name} compares values case-sensitively" \
+               + (", StringEqualsIgnoreCase does not)" if operator == "stringequals" else ")")
+    pinned = re.fullmatch(re.escape(service) + _REGION_NAME + re.escape(_SERVICE_SUFFIX), lowered)
+    if pinned and region not in (None, STACK_REGION_TEXT):
+        return f"its value {shown} names Region {_shown(pinned.group(1))}, but the key is in {_shown(region)}"
+    return f"its value {shown} does not match {expected}"
+
+
 # CKV_IM_7 -----------------------------------------------------------------------------------------
 def _pair_findings(statements: list, service: str, action: str, key_region: Any) -> tuple[list[str], list[str]]:
     """(problems, undecided lines) for the service calling the action."""
@@ -532,7 +602,8 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
     denied = _any(truth for _, _, truth in denies)
     problems = [f"{label} denies {action} via {service}" for label, _, truth in denies if truth is _Truth.YES]
     if granted is _Truth.NO:
-        problems.insert(0, f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService")
+        missing = f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
+        problems.insert(0, "; ".join([missing] + _near_misses(labelled, service, action, region)))
     if problems:
         return problems, []
     subject = f"{service} calling {action}"

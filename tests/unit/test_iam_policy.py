@@ -191,7 +191,8 @@ def test_allow_string_not_equals_next_to_string_like_excludes_a_service():
                  "StringNotEquals": {"kms:ViaService": "ssm-contacts.us-east-1.amazonaws.com"}}
     result = im7(policy(allow(condition=condition)))
     assert result.status is Status.FAILED
-    assert missing_line("ssm-contacts", "kms:CreateGrant") in result.details
+    assert (missing_line("ssm-contacts", "kms:CreateGrant") + "; statement 0 names ssm-contacts in kms:ViaService, "
+            'but its StringNotEquals value "ssm-contacts.us-east-1.amazonaws.com" excludes it') in result.details
     assert all(not line.startswith("ssm-incidents") for line in result.details)
 
 
@@ -484,6 +485,99 @@ def test_mixed_case_value_still_makes_an_incident_manager_key_that_fails():
     result = im7(doc)
     assert result.status is Status.FAILED
     assert len(result.details) == 4
+
+
+# Details lines: the statement that names a service but does not admit it --------------------------
+AWS_GUIDE_SID = "Allow CreateGrant through AWS Systems Manager Incident Manager"
+AWS_GUIDE_VALUES = ["ssm-incidents.amazonaws.com", "ssm-contacts.amazonaws.com"]   # the guide's, without a Region
+
+
+def near_miss_line(service, action, label, reason):
+    return f"{missing_line(service, action)}; {label} names {service} in kms:ViaService, but {reason}"
+
+
+@pytest.mark.parametrize("region", [REGION, Unknown("var.region"), STACK_REGION])
+def test_aws_guide_statement_is_named_and_its_values_lack_the_region(region):
+    result = im7(policy(allow(sid=AWS_GUIDE_SID, values=AWS_GUIDE_VALUES)), region)
+    assert result.status is Status.FAILED
+    assert set(result.details) == {
+        near_miss_line(service, action, f'statement "{AWS_GUIDE_SID}"',
+                       f'its value "{service}.amazonaws.com" lacks the Region ({service}.<region>.amazonaws.com)')
+        for service in INCIDENT_MANAGER_SERVICES for action in REQUIRED_ACTIONS}
+
+
+def test_statement_without_sid_is_named_by_its_index():
+    result = im7(policy(allow(action="kms:*", condition=None), allow(values=AWS_GUIDE_VALUES)))
+    assert near_miss_line("ssm-contacts", "kms:DescribeKey", "statement 1",
+                          'its value "ssm-contacts.amazonaws.com" lacks the Region '
+                          "(ssm-contacts.<region>.amazonaws.com)") in result.details
+
+
+@pytest.mark.parametrize("op, value, region, reason", [
+    ("StringEquals", "ssm-incidents.us-east-1.amazonaws.com", "eu-west-1",
+     'its value "ssm-incidents.us-east-1.amazonaws.com" names Region us-east-1, but the key is in eu-west-1'),
+    ("StringLike", "ssm-incidents.us-east-?.amazonaws.com", "eu-west-1",
+     'its value "ssm-incidents.us-east-?.amazonaws.com" does not match ssm-incidents.eu-west-1.amazonaws.com'),
+    ("StringEquals", SHOUTED_INCIDENTS, REGION,
+     f'its value "{SHOUTED_INCIDENTS}" differs in case from ssm-incidents.us-east-1.amazonaws.com '
+     "(StringEquals compares values case-sensitively, StringEqualsIgnoreCase does not)"),
+    ("StringLike", "SSM-Incidents.*.amazonaws.com", Unknown("var.region"),
+     'its value "SSM-Incidents.*.amazonaws.com" differs in case from ssm-incidents.<region>.amazonaws.com '
+     "(StringLike compares values case-sensitively)"),
+    ("StringEquals", f"SSM-Incidents.{STACK_REGION_TEXT}.amazonaws.com", STACK_REGION,
+     'its value "SSM-Incidents.${AWS::Region}.amazonaws.com" differs in case from '
+     "ssm-incidents.${AWS::Region}.amazonaws.com "
+     "(StringEquals compares values case-sensitively, StringEqualsIgnoreCase does not)"),
+    ("StringEquals", "ssm-incidents.*.amazonaws.com", REGION,
+     'its StringEquals value "ssm-incidents.*.amazonaws.com" holds a wildcard, which only StringLike expands'),
+    ("StringEqualsIgnoreCase", "SSM-Incidents.*.amazonaws.com", Unknown("var.region"),
+     'its StringEqualsIgnoreCase value "SSM-Incidents.*.amazonaws.com" holds a wildcard, which only StringLike '
+     "expands"),
+    ("StringEqualsIgnoreCase", "SSM-INCIDENTS.amazonaws.com", REGION,
+     'its value "SSM-INCIDENTS.amazonaws.com" lacks the Region (ssm-incidents.<region>.amazonaws.com)'),
+    ("StringEquals", "ssm-incidents-beta.us-east-1.amazonaws.com", REGION,
+     'its value "ssm-incidents-beta.us-east-1.amazonaws.com" does not match ssm-incidents.us-east-1.amazonaws.com'),
+])
+def test_near_miss_says_why_the_value_does_not_admit_the_service(op, value, region, reason):
+    doc = policy(allow(op=op, values=[value, "ssm-contacts.*.amazonaws.com"], sid="IncidentManager"),
+                 allow(op="StringLike", values="ssm-contacts.*.amazonaws.com"))
+    result = im7(doc, region)
+    assert result.status is Status.FAILED
+    assert near_miss_line("ssm-incidents", "kms:CreateGrant", 'statement "IncidentManager"', reason) in result.details
+    assert all(line.startswith("ssm-incidents cannot call") for line in result.details)
+
+
+@pytest.mark.parametrize("statement", [
+    allow(values="ec2.*.amazonaws.com"),                                  # names no Incident Manager service
+    allow(values=AWS_GUIDE_VALUES, action="kms:Decrypt"),                 # not for the action
+    allow(values=AWS_GUIDE_VALUES, principal=None),                       # no principal: never a grant
+    allow(condition={"StringLike": {"aws:SourceVpc": "ssm-incidents.amazonaws.com"}}),   # another condition key
+    deny(action="kms:Decrypt", condition={"StringEquals": {"kms:ViaService": "ssm-incidents.amazonaws.com"}}),
+])
+def test_statements_that_are_no_near_miss_are_not_named(statement):
+    result = im7(policy(statement))
+    assert result.status is Status.FAILED
+    assert missing_line("ssm-incidents", "kms:CreateGrant") in result.details
+
+
+def test_near_miss_for_one_action_is_not_named_for_the_other():
+    doc = policy(allow(action="kms:DescribeKey", values=AWS_GUIDE_VALUES, sid="DescribeOnly"))
+    result = im7(doc)
+    assert missing_line("ssm-incidents", "kms:CreateGrant") in result.details
+    assert any(line.startswith(missing_line("ssm-incidents", "kms:DescribeKey") + '; statement "DescribeOnly"')
+               for line in result.details)
+
+
+def test_near_miss_details_stay_short():
+    long_value = "ssm-incidents." + "x" * 1000 + ".amazonaws.com"
+    doc = policy(*[allow(op="StringEquals", values=[long_value, f"SSM-INCIDENTS.{n}", "ssm-incidents.amazonaws.com",
+                                                    "ssm-incidents.eu-west-1.amazonaws.com"], sid="S" * 500)
+                   for n in range(50)])
+    result = im7(doc)
+    assert result.status is Status.FAILED
+    assert len(result.details) == 4
+    assert all(len(line) < 3000 for line in result.details)
+    assert result.details[0].count(" names ssm-incidents in kms:ViaService") == 3
 
 
 # Whole-policy inputs ------------------------------------------------------------------------------
