@@ -545,7 +545,8 @@ def _near_misses(labelled: list[tuple[str, Any]], service: str, action: str, reg
     for label, statement in labelled:
         reasons = _why_not_admitted(statement, service, action, region)
         if reasons:
-            misses.append(f"{label} names {service} in kms:ViaService, but {' and '.join(reasons)}")
+            sentence_start = label[0].upper() + label[1:]
+            misses.append(f"{sentence_start} names {service} in kms:ViaService, but {' and '.join(reasons)}")
     return misses[:_MAX_MISSES_SHOWN]
 
 
@@ -569,13 +570,17 @@ def _why_value_misses(operator: str, value: Any, service: str, region: str | Non
     """Why a value that names the service keeps the statement from admitting it (None: it does not)."""
     if not isinstance(value, str) or service not in value.casefold() or operator not in _OPERATOR_NAMES:
         return None
-    shown, name = f'"{_shown(value)}"', _OPERATOR_NAMES[operator]
     if operator in _EXCLUDING_OPERATORS:
         excluded = _EXCLUDING_OPERATORS[operator](value, service, region) is _Truth.YES
-        return f"its {name} value {shown} excludes it" if excluded else None
+        return f'its {_OPERATOR_NAMES[operator]} value "{_shown(value)}" excludes it' if excluded else None
     if _MATCHING_OPERATORS[operator](value, service, region) is not _Truth.NO:
         return None
-    lowered = _lower_outside_marker(value)
+    return _mismatch(operator, value, service, region)
+
+
+def _mismatch(operator: str, value: str, service: str, region: str | None) -> str:
+    """What is wrong with a StringEquals / StringLike value that names the service and does not match it."""
+    shown, name, lowered = f'"{_shown(value)}"', _OPERATOR_NAMES[operator], _lower_outside_marker(value)
     expected = _shown(_service_name(service, region or "<region>"))
     if lowered == service + _SERVICE_SUFFIX:
         return f"its value {shown} lacks the Region ({service}.<region>{_SERVICE_SUFFIX})"
@@ -583,8 +588,9 @@ def _why_value_misses(operator: str, value: Any, service: str, region: str | Non
             and _value_like_service(lowered, service, region) is not _Truth.NO:
         return f"its {name} value {shown} holds a wildcard, which only StringLike expands"
     if _MATCHING_OPERATORS[operator](lowered, service, region) is not _Truth.NO:
+        ignoring_case = ", StringEqualsIgnoreCase does not" if operator == "stringequals" else ""
         return f"its value {shown} differs in case from {expected} ({name} compares values case-sensitively" \
-               + (", StringEqualsIgnoreCase does not)" if operator == "stringequals" else ")")
+               f"{ignoring_case})"
     pinned = re.fullmatch(re.escape(service) + _REGION_NAME + re.escape(_SERVICE_SUFFIX), lowered)
     if pinned and region not in (None, STACK_REGION_TEXT):
         return f"its value {shown} names Region {_shown(pinned.group(1))}, but the key is in {_shown(region)}"
@@ -602,8 +608,10 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
     denied = _any(truth for _, _, truth in denies)
     problems = [f"{label} denies {action} via {service}" for label, _, truth in denies if truth is _Truth.YES]
     if granted is _Truth.NO:
+        # Sentences, not "; ": cfn-lint joins a rule's details lines with "; " into one message.
         missing = f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
-        problems.insert(0, "; ".join([missing] + _near_misses(labelled, service, action, region)))
+        near_misses = _near_misses(labelled, service, action, region)
+        problems.insert(0, " ".join([missing + "."] + near_misses) if near_misses else missing)
     if problems:
         return problems, []
     subject = f"{service} calling {action}"

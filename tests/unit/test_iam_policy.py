@@ -79,6 +79,10 @@ def missing_line(service, action):
     return f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
 
 
+def near_miss_line(service, action, label, reason):
+    return f"{missing_line(service, action)}. {label} names {service} in kms:ViaService, but {reason}"
+
+
 GOOD = policy(allow(sid="IncidentManager"))
 
 
@@ -191,8 +195,8 @@ def test_allow_string_not_equals_next_to_string_like_excludes_a_service():
                  "StringNotEquals": {"kms:ViaService": "ssm-contacts.us-east-1.amazonaws.com"}}
     result = im7(policy(allow(condition=condition)))
     assert result.status is Status.FAILED
-    assert (missing_line("ssm-contacts", "kms:CreateGrant") + "; statement 0 names ssm-contacts in kms:ViaService, "
-            'but its StringNotEquals value "ssm-contacts.us-east-1.amazonaws.com" excludes it') in result.details
+    excluded = 'its StringNotEquals value "ssm-contacts.us-east-1.amazonaws.com" excludes it'
+    assert near_miss_line("ssm-contacts", "kms:CreateGrant", "Statement 0", excluded) in result.details
     assert all(not line.startswith("ssm-incidents") for line in result.details)
 
 
@@ -492,23 +496,19 @@ AWS_GUIDE_SID = "Allow CreateGrant through AWS Systems Manager Incident Manager"
 AWS_GUIDE_VALUES = ["ssm-incidents.amazonaws.com", "ssm-contacts.amazonaws.com"]   # the guide's, without a Region
 
 
-def near_miss_line(service, action, label, reason):
-    return f"{missing_line(service, action)}; {label} names {service} in kms:ViaService, but {reason}"
-
-
 @pytest.mark.parametrize("region", [REGION, Unknown("var.region"), STACK_REGION])
 def test_aws_guide_statement_is_named_and_its_values_lack_the_region(region):
     result = im7(policy(allow(sid=AWS_GUIDE_SID, values=AWS_GUIDE_VALUES)), region)
     assert result.status is Status.FAILED
     assert set(result.details) == {
-        near_miss_line(service, action, f'statement "{AWS_GUIDE_SID}"',
+        near_miss_line(service, action, f'Statement "{AWS_GUIDE_SID}"',
                        f'its value "{service}.amazonaws.com" lacks the Region ({service}.<region>.amazonaws.com)')
         for service in INCIDENT_MANAGER_SERVICES for action in REQUIRED_ACTIONS}
 
 
 def test_statement_without_sid_is_named_by_its_index():
     result = im7(policy(allow(action="kms:*", condition=None), allow(values=AWS_GUIDE_VALUES)))
-    assert near_miss_line("ssm-contacts", "kms:DescribeKey", "statement 1",
+    assert near_miss_line("ssm-contacts", "kms:DescribeKey", "Statement 1",
                           'its value "ssm-contacts.amazonaws.com" lacks the Region '
                           "(ssm-contacts.<region>.amazonaws.com)") in result.details
 
@@ -543,7 +543,7 @@ def test_near_miss_says_why_the_value_does_not_admit_the_service(op, value, regi
                  allow(op="StringLike", values="ssm-contacts.*.amazonaws.com"))
     result = im7(doc, region)
     assert result.status is Status.FAILED
-    assert near_miss_line("ssm-incidents", "kms:CreateGrant", 'statement "IncidentManager"', reason) in result.details
+    assert near_miss_line("ssm-incidents", "kms:CreateGrant", 'Statement "IncidentManager"', reason) in result.details
     assert all(line.startswith("ssm-incidents cannot call") for line in result.details)
 
 
@@ -564,7 +564,7 @@ def test_near_miss_for_one_action_is_not_named_for_the_other():
     doc = policy(allow(action="kms:DescribeKey", values=AWS_GUIDE_VALUES, sid="DescribeOnly"))
     result = im7(doc)
     assert missing_line("ssm-incidents", "kms:CreateGrant") in result.details
-    assert any(line.startswith(missing_line("ssm-incidents", "kms:DescribeKey") + '; statement "DescribeOnly"')
+    assert any(line.startswith(missing_line("ssm-incidents", "kms:DescribeKey") + '. Statement "DescribeOnly"')
                for line in result.details)
 
 
