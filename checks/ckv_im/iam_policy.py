@@ -547,7 +547,9 @@ def _near_misses(labelled: list[tuple[str, Any]], service: str, action: str, reg
         if reasons:
             sentence_start = label[0].upper() + label[1:]
             misses.append(f"{sentence_start} names {service} in kms:ViaService, but {' and '.join(reasons)}")
-    return misses[:_MAX_MISSES_SHOWN]
+        if len(misses) == _MAX_MISSES_SHOWN:
+            break
+    return misses
 
 
 def _why_not_admitted(statement: Any, service: str, action: str, region: str | None) -> list[str]:
