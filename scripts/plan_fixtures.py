@@ -251,16 +251,30 @@ def plan_module(root_module: Path, work: Path) -> dict:
     copy = work / root_module.name
     shutil.copytree(root_module, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl",
                                                                      "tfplan", PLAN_FILE))
-    write_overrides(copy)
+    return plan_initialised_module(copy, initialise_module(copy, work))
+
+
+def plan_initialised_module(module: Path, environment: dict[str, str]) -> dict:
+    """The normalised JSON plan of a module ``initialise_module`` prepared."""
+    _terraform(["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=tfplan"],
+               module, environment)
+    return normalise(json.loads(_terraform(["show", "-json", "-no-color", "tfplan"], module, environment)))
+
+
+def initialise_module(module: Path, work: Path) -> dict[str, str]:
+    """Fake credentials and ``terraform init`` from the offline mirror, in ``module`` itself.
+
+    Returns the environment to run Terraform in there (its empty config files live in ``work``):
+    any ``terraform plan`` then runs offline.
+    """
+    write_overrides(module)
     environment = _environment(work)
     _terraform(["init", "-input=false", "-no-color", "-backend=false", f"-plugin-dir={provider_mirror()}"],
-               copy, environment)
-    selections = json.loads(_terraform(["version", "-json"], copy, environment)).get("provider_selections", {})
+               module, environment)
+    selections = json.loads(_terraform(["version", "-json"], module, environment)).get("provider_selections", {})
     if selections.get(PROVIDER) != PROVIDER_VERSION:
         raise PlanError(f"terraform selected {PROVIDER} {selections.get(PROVIDER)}, not {PROVIDER_VERSION}")
-    _terraform(["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=tfplan"],
-               copy, environment)
-    return normalise(json.loads(_terraform(["show", "-json", "-no-color", "tfplan"], copy, environment)))
+    return environment
 
 
 def normalise(plan: dict) -> dict:
