@@ -596,6 +596,8 @@ class TerraformModelBuilder:
             return (raw.get(name, MISSING) if raw is not None else MISSING), rendered.get(name, MISSING)
 
         name = self.resolver._string_or_unknown(self.resolver.resolve(*pair("name"), ctx), "Region entry name")
+        if is_unknown(name):  # details lines name the entry by its expression as written
+            name = Unknown(name.reason, expression=_expression_text(*pair("name")))
         raw_key, rendered_key = pair("kms_key_arn")
         if raw_key is MISSING and rendered_key is MISSING:
             return RegionEntry(name, None)
