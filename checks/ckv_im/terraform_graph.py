@@ -15,6 +15,7 @@ graph per resource.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class Block:
     raw: dict | None     # the same block as python-hcl2 parsed it, or None when not available
     file_path: str
     root_dir: str        # the root module's directory (path.root)
+    # variables: the tfvars file (terraform.tfvars, *.auto.tfvars, --var-file) Checkov took the value from
+    value_file: str | None = None
 
     @property
     def module_dir(self) -> str:  # path.module
@@ -219,7 +222,22 @@ def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
         address = attributes.get("__address__") or conf.get("__address__") or block_name
         raw_name = block_name.split(".")[0] if kind == "provider" else block_name
         raw = raw_files.block(file_path, kind, "", raw_name, conf)
-        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir)
+        value_file = _tfvars_file(attributes) if kind == "variable" else None
+        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir, value_file)
+    return None
+
+
+def _tfvars_file(attributes: dict) -> str | None:
+    """The tfvars file a variable's value came from, as Checkov records it (the file that wins).
+
+    Checkov renders that value into the vertex with lists of one element unwrapped, so the
+    value itself is read again from the file (``RawFiles.tfvars_value``).
+    """
+    breadcrumbs = attributes.get("rendering_breadcrumbs_")
+    trail = breadcrumbs.get("default") if isinstance(breadcrumbs, dict) else None
+    for crumb in trail if isinstance(trail, list) else []:
+        if isinstance(crumb, dict) and crumb.get("type") == "tfvar" and isinstance(crumb.get("path"), str):
+            return crumb["path"]
     return None
 
 
@@ -239,6 +257,7 @@ class RawFiles:
         self._root: str | None = None  # unknown until set: then no file() read is allowed
         self._parsed: dict[str, dict] = {}
         self._lines: dict[str, list[str]] = {}
+        self._tfvars: dict[str, dict | None] = {}
 
     def set_scan_root(self, scan_root: str | None) -> None:
         self._root = os.path.realpath(scan_root) if scan_root else None
@@ -278,6 +297,33 @@ class RawFiles:
                 with open(path, encoding="utf-8-sig", errors="replace") as handle:
                     self._lines[path] = handle.read().splitlines()
         return self._lines[path]
+
+    def tfvars_value(self, path: str, name: str) -> Any:
+        """The value a tfvars file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING.
+
+        Only files Checkov itself took a variable's value from are read (see ``_tfvars_file``):
+        the scanned tree's terraform.tfvars and *.auto.tfvars, and files the user passed with --var-file.
+        """
+        if path not in self._tfvars:
+            self._tfvars[path] = self._load_tfvars(path)
+        assignments = self._tfvars[path]
+        return assignments.get(name, MISSING) if isinstance(assignments, dict) else MISSING
+
+    def _load_tfvars(self, path: str) -> dict | None:
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > self.MAX_BYTES:
+                return None
+            with open(path, encoding="utf-8-sig") as handle:
+                if path.endswith(".json"):  # Terraform's JSON variables files: values unwrapped
+                    document = json.load(handle)
+                    return {k: [v] for k, v in document.items()} if isinstance(document, dict) else None
+                import hcl2
+
+                parsed = hcl2.load(handle)
+        except Exception:  # an unreadable file: the variable keeps Checkov's rendering only
+            LOGGER.debug("ckv_im: tfvars parse failed for %s", path, exc_info=True)
+            return None
+        return parsed if isinstance(parsed, dict) else None
 
     def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
         candidates = self.parse(path).get((kind, type_, name), [])
