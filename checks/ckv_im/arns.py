@@ -40,3 +40,14 @@ def classify_key_template(text: str) -> "tuple[str, str] | None":
     if not match:
         return None
     return ("key_arn" if match.group(2) == "key" else "alias_arn"), match.group(1)
+
+
+# An SNS topic ARN whose Region and name are written out; the partition and account may be
+# parts known only later (``${data.aws_caller_identity.current.account_id}``).
+_SNS_TOPIC_ARN = re.compile(r"arn:[^:]*:sns:([a-z]{2}(?:-[a-z]+)+-\d):[^:]*:([A-Za-z0-9_-]{1,256})")
+
+
+def sns_topic_arn_parts(text: str) -> "tuple[str, str] | None":
+    """(Region, topic name) of an SNS topic ARN, literal or partly resolved; None otherwise."""
+    match = _SNS_TOPIC_ARN.fullmatch(text.strip())
+    return (match.group(1), match.group(2)) if match else None

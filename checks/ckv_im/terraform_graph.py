@@ -68,8 +68,6 @@ class GraphIndex:
     variables: dict[tuple[str, str], Block] = field(default_factory=dict)     # (scope, name)
     module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
     providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
-    # edges by source resource address: [(label, target block)] (resources and data only)
-    references: dict[str, list[tuple[str, Block]]] = field(default_factory=dict)
 
     def resources_of(self, types) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)
@@ -87,15 +85,6 @@ def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
         for index, attributes in graph.nodes(data=True):
             if isinstance(attributes, dict):
                 yield index, attributes
-
-
-def graph_edges(graph) -> Iterator[tuple[Any, Any, str]]:
-    if hasattr(graph, "weighted_edge_list"):
-        for source, target, data in graph.weighted_edge_list():
-            yield source, target, (data or {}).get("label", "") if isinstance(data, dict) else ""
-    else:
-        for source, target, data in graph.edges(data=True):
-            yield source, target, (data or {}).get("label", "")
 
 
 def _module_field(module: Any, name: str) -> Any:
@@ -159,17 +148,10 @@ def join_scope(*parts: str) -> str:
 
 def build_index(graph, raw_files: "RawFiles") -> GraphIndex:
     index = GraphIndex()
-    by_vertex: dict[Any, Block] = {}
-    for vertex, attributes in graph_vertices(graph):
+    for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
-        if block is None:
-            continue
-        by_vertex[vertex] = block
-        _add(index, block)
-    for source, target, label in graph_edges(graph):
-        source_block, target_block = by_vertex.get(source), by_vertex.get(target)
-        if source_block and target_block and source_block.kind == "resource":
-            index.references.setdefault(source_block.address, []).append((label, target_block))
+        if block is not None:
+            _add(index, block)
     return index
 
 

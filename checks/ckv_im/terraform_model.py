@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ckv_im.arns import classify_key_identifier, classify_key_template
+from ckv_im.arns import classify_key_identifier, classify_key_template, sns_topic_arn_parts
 from ckv_im.hcl_expressions import (
     TRAVERSAL,
     Call,
@@ -744,6 +744,17 @@ class NestedBlock:
         return text if not self.ctx.bindings else f"{text} (for_each element {_element_text(self.element)})"
 
 
+def _leaves(value: Any, depth: int = 0) -> list:
+    """The scalars, references and Unknowns of a value tree."""
+    if depth > 32:
+        return []
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item, depth + 1)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item, depth + 1)]
+    return [value]
+
+
 def _element_text(key: Any) -> str:
     return f'"{key}"' if isinstance(key, str) else str(key)
 
@@ -768,6 +779,7 @@ class TerraformModelBuilder:
         self.index = index
         self.resolver = Resolver(index, raw_files)
         self.model = ScanModel()
+        self._identities: "dict[str, tuple[Any, Any]] | None" = None
 
     def build(self) -> ScanModel:
         for block in self.index.resources_of(KEY_TYPES):
@@ -874,28 +886,31 @@ class TerraformModelBuilder:
             entries.sort(key=lambda entry: entry.line)
         return entries
 
-    def _nested_blocks(self, block: Block, label: str) -> "list[NestedBlock]":
-        """The ``label`` blocks of a resource as Terraform sees them: static ones, and dynamic ones expanded.
+    def _nested_blocks(self, block: Block, label: str, parent: "NestedBlock | None" = None) -> "list[NestedBlock]":
+        """The ``label`` blocks of a resource (or of its nested ``parent`` block) as Terraform sees them:
+        static ones, and dynamic ones expanded.
 
         Checkov's graph expands dynamic blocks only partly (and mixes the result into the
         static blocks), so with a dynamic block present everything is read from the raw HCL.
         """
-        ctx = Context.of(block)
-        raw = block.raw if isinstance(block.raw, dict) else None
+        def lines(name: str) -> list[int]:  # only a resource's own nested blocks are told apart by line
+            return self._block_lines(block, name) if parent is None else []
+
+        if parent is None:
+            parent = NestedBlock(block.raw if isinstance(block.raw, dict) else None, block.conf, Context.of(block))
+        raw, conf, ctx = parent.raw, parent.rendered, parent.ctx
         if raw is None:
-            if "dynamic" in block.conf:
-                unresolved = Unknown("the dynamic blocks of this resource cannot be read")
-                return [NestedBlock(None, {}, ctx, None, unresolved)]
-            return [NestedBlock(None, entry, ctx, line) for entry, line in
-                    _with_lines(_blocks(block.conf.get(label)), self._block_lines(block, label))]
+            if "dynamic" in conf:
+                return [NestedBlock(None, {}, ctx, None, Unknown("the dynamic blocks here cannot be read"))]
+            return [NestedBlock(None, entry, ctx, line) for entry, line in _with_lines(_blocks(conf.get(label)),
+                                                                                        lines(label))]
         dynamic = [body[label] for body in _blocks(raw.get("dynamic")) if isinstance(body.get(label), dict)]
-        static_raw, rendered = _blocks(raw.get(label)), _blocks(block.conf.get(label))
+        static_raw, rendered = _blocks(raw.get(label)), _blocks(conf.get(label))
         if dynamic or len(rendered) != len(static_raw):
             rendered = [{}] * len(static_raw)
         nested = [NestedBlock(entry_raw, entry, ctx, line) for (entry_raw, entry), line in
-                  _with_lines(list(zip(static_raw, rendered)), self._block_lines(block, label))]
-        dynamic_lines = self._block_lines(block, f'dynamic\\s+"{label}"')
-        for body, line in _with_lines(dynamic, dynamic_lines):
+                  _with_lines(list(zip(static_raw, rendered)), lines(label))]
+        for body, line in _with_lines(dynamic, lines(f'dynamic\\s+"{label}"')):
             nested += self._expand(body, label, ctx, line)
         return nested
 
@@ -990,11 +1005,49 @@ class TerraformModelBuilder:
         for block in self.index.resources_of({SNS_TOPIC}):
             self.model.topics[block.address] = SnsTopic(block.address, self._topic_key(block))
         for plan in self.index.resources_of({RESPONSE_PLAN}):
-            for label, target in self.index.references.get(plan.address, []):
-                used_through = label.startswith("chat_channel") or label.endswith("sns_topic_arn")
-                topic = self.model.topics.get(target.address)
-                if used_through and topic is not None and plan.address not in topic.used_by:
+            for address in self._topics_used_by(plan):
+                topic = self.model.topics[address]
+                if plan.address not in topic.used_by:
                     topic.used_by.append(plan.address)
+
+    def _topics_used_by(self, plan: Block) -> list[str]:
+        """Topics of the scan a response plan's chat channel and notification targets name, through
+        every path a key reference is followed through (locals, module outputs, instances, literal ARNs)."""
+        whole_plan = NestedBlock(plan.raw if isinstance(plan.raw, dict) else None, plan.conf, Context.of(plan))
+        values = [self._value_of(whole_plan, "chat_channel")]
+        for template in self._nested_blocks(plan, "incident_template"):
+            values += [self._value_of(target, "sns_topic_arn")
+                       for target in self._nested_blocks(plan, "notification_target", template)]
+        return list(dict.fromkeys(address for value in values for leaf in _leaves(value)
+                                  for address in self._topics_named_by(leaf)))
+
+    def _value_of(self, nested: "NestedBlock", name: str) -> Any:
+        raw, rendered = nested.pair(name)
+        if nested.unresolved is not None:
+            return nested.unresolved
+        if isinstance(raw, list) and len(raw) == 1:
+            return self.resolver.value(raw[0], nested.ctx)  # python-hcl2 wraps each value in one list
+        return _tree_of(self.resolver.resolve(raw, rendered, nested.ctx))
+
+    def _topics_named_by(self, value: Any) -> list[str]:
+        if isinstance(value, Ref) and value.block is not None and value.block.type == SNS_TOPIC \
+                and value.attribute in ("arn", "id"):  # a topic's id is its ARN
+            return [value.block.address]
+        text = value.text if isinstance(value, UnknownTemplate) else value
+        parts = sns_topic_arn_parts(text) if isinstance(text, str) else None
+        if parts is None:
+            return []
+        region, name = parts
+        return [address for address, identity in self._topic_identities().items() if identity == (name, region)]
+
+    def _topic_identities(self) -> "dict[str, tuple[Any, Any]]":
+        """Topic address -> (name, Region), for literal ARNs. The account is never compared: a
+        configuration rarely says which account it is applied to."""
+        if self._identities is None:
+            self._identities = {block.address: (self.resolver.scalar(block, "name"),
+                                                self.resolver.region_of_resource(block))
+                                for block in self.index.resources_of({SNS_TOPIC})}
+        return self._identities
 
 
 def _provider_name(value: Any) -> str | None:
