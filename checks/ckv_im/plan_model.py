@@ -461,8 +461,9 @@ class PlanModelBuilder:
             if not isinstance(value, str):
                 return Unknown(f"kms_key_arn is not a string ({type(value).__name__})"), []
             key_ref = key_ref_from_literal(value)
-            if references:  # a reference known at plan time (an existing key): its form decides the naming
-                key_ref.naming = self._naming(references, prefix)
+            naming = self._naming(references, prefix)
+            if not is_unknown(naming):  # a key reference known at plan time (an existing key): its form decides
+                key_ref.naming = naming
             key_ref.key = self.model.keys.get(keys[0]) if len(keys) == 1 else None
             return key_ref, keys[:1] if key_ref.key else []
         if len(keys) == 1 and keys[0] in self.model.keys:

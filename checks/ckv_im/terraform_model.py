@@ -117,10 +117,13 @@ class Context:
     root_dir: str
     # (iterator name, key, value) of the dynamic blocks being expanded, innermost first
     bindings: tuple = ()
+    each_key: "str | None" = None   # each.key of a for_each resource instance (its address says it)
 
     @classmethod
     def of(cls, block: Block) -> "Context":
-        return cls(block.scope, block.module_dir, block.root_dir)
+        index = block.name[block.name.find("["):] if block.kind == "resource" and "[" in block.name else ""
+        each_key = _index_key(index) if index else None
+        return cls(block.scope, block.module_dir, block.root_dir, each_key=each_key if isinstance(each_key, str) else None)
 
     def bind(self, iterator: str, key: Any, value: Any) -> "Context":
         return replace(self, bindings=((iterator, key, value),) + self.bindings)
@@ -366,6 +369,8 @@ class Resolver:
         root = traversal.root
         if ctx.binding(root) is not None:
             return self._as_resolved(self._bound_value(traversal, ctx), traversal.text)
+        if traversal.text == "each.key" and ctx.each_key is not None:
+            return Literal(ctx.each_key)
         if root == "var" and len(steps) == 2:
             return self._variable(steps[1], rendered, ctx, depth)
         if root == "local" and len(steps) == 2:
@@ -893,8 +898,10 @@ class TerraformModelBuilder:
         Checkov's graph expands dynamic blocks only partly (and mixes the result into the
         static blocks), so with a dynamic block present everything is read from the raw HCL.
         """
+        own_blocks = parent is None
+
         def lines(name: str) -> list[int]:  # only a resource's own nested blocks are told apart by line
-            return self._block_lines(block, name) if parent is None else []
+            return self._block_lines(block, name) if own_blocks else []
 
         if parent is None:
             parent = NestedBlock(block.raw if isinstance(block.raw, dict) else None, block.conf, Context.of(block))
