@@ -935,7 +935,7 @@ class TerraformModelBuilder:
                 items = Unknown(f"more than {MAX_DYNAMIC_ELEMENTS} elements")
         if is_unknown(items):
             unresolved = Unknown(f'the for_each of dynamic "{label}" ({text}) is not resolved ({items.reason})',
-                                 expression=f'dynamic "{label}" (for_each = {text})')
+                                 expression=f'dynamic "{label}" over {text}')
             return [NestedBlock(None, {}, ctx, line, unresolved)]
         return [NestedBlock(contents[0], {}, ctx.bind(iterator, key, value), line, element=key)
                 for key, value in items]
