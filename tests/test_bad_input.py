@@ -171,10 +171,6 @@ resource "aws_ssmincidents_replication_set" "rs" {
 ])
 def test_dynamic_region_blocks_whose_for_each_is_not_resolved_are_unknown(tmp_path, for_each):
     verdicts = scan_source(tmp_path, f'''
-provider "aws" {{
-  region = "us-east-1"
-}}
-
 variable "regions" {{
   type = list(object({{ name = string }}))
 }}
@@ -199,10 +195,6 @@ resource "aws_ssmincidents_replication_set" "rs" {{
 
 def test_a_static_entry_already_breaking_a_rule_fails_beside_an_unresolved_dynamic_block(tmp_path):
     verdicts = scan_source(tmp_path, '''
-provider "aws" {
-  region = "us-east-1"
-}
-
 variable "regions" {
   type = list(string)
 }

@@ -3,11 +3,14 @@ indirectly. The verdicts are in the manifest; these say which entry, key or Regi
 from __future__ import annotations
 
 import pytest
+from checkov.runner_filter import RunnerFilter
+from checkov.terraform.runner import Runner
 
-from checkov_scan import scan_plan, scan_terraform
+from checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts, scan_plan, scan_terraform
 from ckv_im import checkov_terraform, rules
 from ckv_im.model import Status
 from manifest import FIXTURES_DIR
+from test_bad_input import scan_source
 
 TERRAFORM = FIXTURES_DIR / "terraform"
 MAIN = "aws_ssmincidents_replication_set.main"
@@ -92,3 +95,189 @@ def test_a_topic_reached_indirectly_names_the_response_plan_that_uses_it(fixture
 def test_provider_region_from_data_aws_region_in_a_plan():
     report = scan_plan(FIXTURES_DIR / "terraform_plan" / "region_data_aws_region" / "plan.json")
     assert details(report, "CKV_IM_5", MAIN) == [f"provider Region us-east-1 is a Region of {MAIN}"]
+
+
+# --- how the pack resolves them, case by case --------------------------------------------------------
+WEST = 'provider "aws" {\n  alias  = "west"\n  region = "us-west-2"\n}\n'
+KEY_ARN = "arn:aws:kms:{region}:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def replication_set(*entries: str) -> str:
+    blocks = "".join(f"  region {{\n    name        = {name}\n    kms_key_arn = {key}\n  }}\n" for name, key in entries)
+    return f'resource "aws_ssmincidents_replication_set" "rs" {{\n{blocks}}}\n'
+
+
+@pytest.mark.parametrize("data_source, attribute, im3", [
+    ("{}", "name", "PASSED"),                                             # the default provider: us-east-1
+    ("{}", "id", "PASSED"),                                               # v5: id is the Region too
+    ("{}", "region", "PASSED"),                                           # v6 spelling
+    ("{\n  provider = aws.west\n}", "name", "FAILED"),                    # us-west-2
+    ('{\n  name = "eu-west-1"\n}', "name", "FAILED"),                     # a Region chosen in the data source
+    ('{\n  endpoint = "ec2.us-east-1.amazonaws.com"\n}', "name", None),   # chosen by endpoint: not resolved
+    ("{}", "description", None),                                          # not a Region
+])
+def test_data_aws_region(tmp_path, data_source, attribute, im3):
+    verdicts = scan_source(tmp_path, WEST + f'data "aws_region" "r" {data_source}\n' + replication_set(
+        (f"data.aws_region.r.{attribute}", f'"{KEY_ARN.format(region="us-east-1")}"')))
+    assert verdicts.get(("CKV_IM_3", "aws_ssmincidents_replication_set.rs")) == im3
+
+
+def test_a_provider_region_that_depends_on_itself_is_unknown(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+provider "aws" {
+  alias  = "loop"
+  region = data.aws_region.loop.name
+}
+
+data "aws_region" "loop" {
+  provider = aws.loop
+}
+
+resource "aws_ssmincidents_replication_set" "rs" {
+  provider = aws.loop
+  region {
+    name = data.aws_region.loop.name
+  }
+}
+''')
+    assert ("CKV_IM_5", "aws_ssmincidents_replication_set.rs") not in verdicts
+
+
+@pytest.mark.parametrize("dynamic_block, im3", [
+    # for_each over the key resource itself: region.value is the key instance
+    ('for_each = aws_kms_key.k\n    content {\n      name        = region.key\n'
+     '      kms_key_arn = region.value.arn\n    }', "FAILED"),
+    # lookup() into a map of keys
+    ('for_each = toset(["us-east-1", "us-west-2"])\n    content {\n      name        = region.key\n'
+     '      kms_key_arn = lookup(local.keys, region.key)\n    }', "FAILED"),
+    # a key by a name the map does not have: Terraform fails, the pack does not guess
+    ('for_each = toset(["us-east-1", "eu-west-1"])\n    content {\n      name        = region.key\n'
+     '      kms_key_arn = local.keys[region.key]\n    }', None),
+    # an expression the pack does not evaluate
+    ('for_each = toset(["us-east-1"])\n    content {\n      name        = upper(region.key)\n'
+     '      kms_key_arn = aws_kms_key.k["us-east-1"].arn\n    }', None),
+])
+def test_dynamic_block_contents(tmp_path, dynamic_block, im3):
+    verdicts = scan_source(tmp_path, f'''
+resource "aws_kms_key" "k" {{
+  for_each    = toset(["us-east-1", "us-west-2"])
+  description = "Incident Manager data in ${{each.key}}"
+}}
+
+locals {{
+  keys = {{
+    "us-east-1" = aws_kms_key.k["us-east-1"].arn
+    "us-west-2" = aws_kms_key.k["us-west-2"].arn
+  }}
+}}
+
+resource "aws_ssmincidents_replication_set" "rs" {{
+  dynamic "region" {{
+    {dynamic_block}
+  }}
+}}
+''')
+    assert verdicts.get(("CKV_IM_3", "aws_ssmincidents_replication_set.rs")) == im3
+
+
+@pytest.mark.parametrize("tfvars, im13", [
+    ('regions = ["us-east-1"]\n', "FAILED"),         # one element: still a list (Checkov's own rendering unwraps it)
+    ('regions = []\n', None),                        # no entry at all: Terraform refuses the set
+])
+def test_a_for_each_variable_from_terraform_tfvars(tmp_path, tfvars, im13):
+    verdicts = scan_source(tmp_path, '''
+variable "regions" {
+  type    = list(string)
+  default = ["eu-west-1", "us-east-1"]
+}
+
+resource "aws_ssmincidents_replication_set" "rs" {
+  dynamic "region" {
+    for_each = var.regions
+    content {
+      name = region.value
+    }
+  }
+}
+''', {"terraform.tfvars": tfvars})
+    assert verdicts.get(("CKV_IM_13", "aws_ssmincidents_replication_set.rs")) == im13
+    assert verdicts.get(("CKV_IM_5", "aws_ssmincidents_replication_set.rs")) == ("PASSED" if im13 else None)
+
+
+def test_a_for_each_variable_from_a_var_file_outside_the_scanned_tree(tmp_path):
+    scanned = tmp_path / "scan"
+    scanned.mkdir()
+    (scanned / "main.tf").write_text('''
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "regions" {
+  type = map(string)
+}
+
+resource "aws_ssmincidents_replication_set" "rs" {
+  dynamic "region" {
+    for_each = var.regions
+    content {
+      name        = region.key
+      kms_key_arn = region.value
+    }
+  }
+}
+''')
+    var_file = tmp_path / "prod.tfvars"
+    var_file.write_text(f'regions = {{ "us-east-1" = "{KEY_ARN.format(region="us-west-2")}" }}\n')
+    report = Runner().run(root_folder=str(scanned), external_checks_dir=[str(CHECKS_DIR)],
+                          runner_filter=RunnerFilter(framework=["terraform"], checks=RULE_IDS,
+                                                     var_files=[str(var_file)]))
+    assert checkov_verdicts(report)[("CKV_IM_3", "aws_ssmincidents_replication_set.rs")] == "FAILED"
+
+
+def test_a_topic_arn_with_an_unresolved_account_still_names_the_topic(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+variable "account_id" {
+  type = string
+}
+
+resource "aws_sns_topic" "chat" {
+  name = "incident-chat"
+}
+
+resource "aws_ssmincidents_response_plan" "p" {
+  name         = "p"
+  chat_channel = ["arn:aws:sns:us-east-1:${var.account_id}:incident-chat"]
+  incident_template {
+    title  = "t"
+    impact = 3
+  }
+}
+''')
+    assert verdicts[("CKV_IM_12", "aws_sns_topic.chat")] == "FAILED"
+
+
+@pytest.mark.parametrize("arn", [
+    "arn:aws:sns:${var.region}:111122223333:incident-chat",     # Region unknown
+    "arn:aws:sns:us-west-2:111122223333:incident-chat",         # another Region
+    "arn:aws:sns:us-east-1:111122223333:incident-chat-old",     # another name
+])
+def test_a_topic_arn_that_may_name_another_topic_links_nothing(tmp_path, arn):
+    verdicts = scan_source(tmp_path, f'''
+variable "region" {{
+  type = string
+}}
+
+resource "aws_sns_topic" "chat" {{
+  name = "incident-chat"
+}}
+
+resource "aws_ssmincidents_response_plan" "p" {{
+  name         = "p"
+  chat_channel = ["{arn}"]
+  incident_template {{
+    title  = "t"
+    impact = 3
+  }}
+}}
+''')
+    assert ("CKV_IM_12", "aws_sns_topic.chat") not in verdicts
