@@ -281,3 +281,28 @@ resource "aws_ssmincidents_response_plan" "p" {{
 }}
 ''')
     assert ("CKV_IM_12", "aws_sns_topic.chat") not in verdicts
+
+
+def test_a_dynamic_notification_target_links_its_topics(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+resource "aws_sns_topic" "notify" {
+  for_each = toset(["sre", "payments"])
+  name     = "incident-${each.key}"
+}
+
+resource "aws_ssmincidents_response_plan" "p" {
+  name = "p"
+  incident_template {
+    title  = "t"
+    impact = 3
+    dynamic "notification_target" {
+      for_each = aws_sns_topic.notify
+      content {
+        sns_topic_arn = notification_target.value.arn
+      }
+    }
+  }
+}
+''')
+    assert verdicts[("CKV_IM_12", 'aws_sns_topic.notify["sre"]')] == "FAILED"
+    assert verdicts[("CKV_IM_12", 'aws_sns_topic.notify["payments"]')] == "FAILED"
