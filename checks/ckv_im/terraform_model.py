@@ -170,7 +170,7 @@ class Resolver:
         if raw is MISSING:
             return self._resolve_rendered_only(rendered, ctx, depth)
         if ctx.bindings and isinstance(raw, str):
-            raw = self._bind_indexes(raw, ctx, depth)
+            raw = self._bind_indexes(raw, ctx)
         traversal = reference_in(raw)
         if traversal is not None:
             return self._follow(traversal, rendered, ctx, depth)
@@ -212,7 +212,7 @@ class Resolver:
             rendered += text if text is not None else "${" + part.text + "}"
         return Literal(rendered) if complete else UnknownTemplate(rendered)
 
-    def _bind_indexes(self, raw: str, ctx: Context, depth: int) -> str:
+    def _bind_indexes(self, raw: str, ctx: Context) -> str:
         """``aws_kms_key.k[region.key].arn`` -> ``aws_kms_key.k["us-east-1"].arn`` inside a dynamic block."""
         def literal_index(match: re.Match) -> str:
             traversal = parse_traversal(match.group(1))
@@ -239,7 +239,7 @@ class Resolver:
         if not is_expression(raw):
             return raw
         if ctx.bindings:
-            raw = self._bind_indexes(raw, ctx, depth)
+            raw = self._bind_indexes(raw, ctx)
         inner = whole_expression(raw)
         node = parse_expression(inner) if inner is not None else None
         if node is not None:
