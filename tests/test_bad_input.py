@@ -129,7 +129,8 @@ resource "aws_sns_topic" "t" {
     assert verdicts[("CKV_IM_6", rset)] == "FAILED"
 
 
-def test_dynamic_region_blocks_are_unknown(tmp_path):
+def test_dynamic_region_blocks_over_an_empty_map_are_unknown(tmp_path):
+    """No Region entry at all: Terraform would refuse the set (it needs one), so no rule passes it."""
     verdicts = scan_source(tmp_path, '''
 variable "regions" {
   type    = map(string)
@@ -146,8 +147,65 @@ resource "aws_ssmincidents_replication_set" "rs" {
   }
 }
 ''')
-    for rule_id in ("CKV_IM_3", "CKV_IM_4", "CKV_IM_13", "CKV_IM_14"):
-        assert verdicts.get((rule_id, "aws_ssmincidents_replication_set.rs")) != "PASSED"
+    for rule_id in ("CKV_IM_3", "CKV_IM_4", "CKV_IM_5", "CKV_IM_13", "CKV_IM_14"):
+        assert (rule_id, "aws_ssmincidents_replication_set.rs") not in verdicts
+
+
+@pytest.mark.parametrize("for_each", [
+    "var.regions",                                   # a variable without a value
+    "[for r in var.names : { name = r }]",           # a for expression: not evaluated
+    "data.aws_ssm_parameter.regions.insecure_value", # a data source lookup
+    "local.missing",                                 # a local not in the scan
+    '"us-east-1"',                                   # not a collection
+])
+def test_dynamic_region_blocks_whose_for_each_is_not_resolved_are_unknown(tmp_path, for_each):
+    verdicts = scan_source(tmp_path, f'''
+variable "regions" {{
+  type = list(object({{ name = string }}))
+}}
+
+variable "names" {{
+  type    = list(string)
+  default = ["us-east-1"]
+}}
+
+resource "aws_ssmincidents_replication_set" "rs" {{
+  dynamic "region" {{
+    for_each = {for_each}
+    content {{
+      name = region.value.name
+    }}
+  }}
+}}
+''')
+    for rule_id in ("CKV_IM_3", "CKV_IM_4", "CKV_IM_5", "CKV_IM_13", "CKV_IM_14"):
+        assert (rule_id, "aws_ssmincidents_replication_set.rs") not in verdicts
+
+
+def test_a_static_entry_already_breaking_a_rule_fails_beside_an_unresolved_dynamic_block(tmp_path):
+    verdicts = scan_source(tmp_path, '''
+variable "regions" {
+  type = list(string)
+}
+
+resource "aws_ssmincidents_replication_set" "rs" {
+  region {
+    name        = "us-east-1"
+    kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+  dynamic "region" {
+    for_each = var.regions
+    content {
+      name = region.value
+    }
+  }
+}
+''')
+    rset = "aws_ssmincidents_replication_set.rs"
+    assert verdicts[("CKV_IM_3", rset)] == "FAILED"   # the static entry's key is in another Region
+    assert verdicts[("CKV_IM_5", rset)] == "PASSED"   # the provider Region is a static entry
+    assert ("CKV_IM_4", rset) not in verdicts          # the dynamic entries may or may not have keys
+    assert ("CKV_IM_13", rset) not in verdicts
 
 
 def test_huge_strings(tmp_path):

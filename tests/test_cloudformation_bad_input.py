@@ -122,11 +122,7 @@ def test_unresolvable_keys_are_never_passed(tmp_path, key_id):
 def test_wrong_types_and_missing_properties_give_a_clear_result_or_unknown(tmp_path, resources):
     checkov, cfn_lint = scan_both(tmp_path, template(resources))
     checkov_failures = {key for key, verdict in checkov.items() if verdict == "FAILED"}
-    # Checkov gives a resource without Properties no file name: the pack cannot read its template then
-    # (UNKNOWN), while cfn-lint hands the rules the whole template.
-    without_properties = {f"{r['Type']}.{i}" for i, r in resources.items()
-                          if isinstance(r, dict) and isinstance(r.get("Type"), str) and "Properties" not in r}
-    assert {key for key in cfn_lint if key[1] not in without_properties} <= checkov_failures
+    assert set(cfn_lint) <= checkov_failures
 
 
 def test_a_key_policy_that_is_not_a_policy_is_never_passed(tmp_path):
@@ -251,19 +247,3 @@ def test_cfn_lint_loads_exactly_one_rule_per_cloudformation_rule():
 
     loaded = sorted(rule.id for rule in load_plugins(str(CFN_LINT_RULES_DIR)))
     assert loaded == sorted(CKV_IM_OF_LINT_ID)
-
-
-def test_a_resource_without_properties_is_judged_from_the_file_of_the_resources_before_it(tmp_path):
-    """Checkov marks no file on a resource without Properties or Metadata (AWS CDK writes an unencrypted
-    sns.Topic so): the file the resources before it came from is used, never a guess from the working directory."""
-    document = template({
-        "Key": key(),
-        "Set": replication_set(entry({"Ref": "AWS::Region"}, {"Fn::GetAtt": ["Key", "Arn"]})),
-        "Topic": {"Type": "AWS::SNS::Topic"},
-        "Plan": {"Type": "AWS::SSMIncidents::ResponsePlan",
-                 "Properties": {"Name": "outage", "ChatChannel": {"ChatbotSns": [{"Ref": "Topic"}]},
-                                "IncidentTemplate": {"Title": "Outage", "Impact": 3}}},
-    })
-    checkov, cfn_lint = scan_both(tmp_path, document)
-    assert checkov[("CKV_IM_12", "AWS::SNS::Topic.Topic")] == "FAILED"
-    assert cfn_lint[("CKV_IM_12", "AWS::SNS::Topic.Topic")] == "FAILED"

@@ -31,7 +31,9 @@ class IncidentManagerCheck:
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
         result = self.evaluate(conf)
-        self.details = list(result.details)
+        # plain strings: Checkov pickles records between the processes of a multi-framework run,
+        # and its main process cannot import ckv_im's Detail
+        self.details = [str(line) for line in result.details]
         return CheckResult(result.status.value)
 
     def evaluate(self, conf: dict[str, Any]) -> Result:

@@ -19,13 +19,19 @@ from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unw
 from ckv_im.terraform_model import IM_RESOURCE_PATTERNS, KEY_TYPES, REPLICATION_SET, SNS_TOPIC, TerraformModelBuilder
 
 GRAPH_MODELS: ModelCache[ScanModel] = ModelCache(size=4)  # Checkov may alternate between a few root modules' graphs
+PLAN_MODELS: "ModelCache[ScanModel | Unknown]" = ModelCache(size=4)  # each plan file of a run is read once
 
 
 def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown":
     if _is_plan(conf, entity_path):
         # Checkov's terraform_plan runner shares this registry: read the plan file itself.
         path = unwrap(conf.get("__file__"))
-        return plan_model(path) if isinstance(path, str) else Unknown("the plan file is not known")
+        if not isinstance(path, str):
+            return Unknown("the plan file is not known")
+        try:
+            return PLAN_MODELS.for_file(path, lambda: plan_model(path))
+        except OSError as error:
+            return Unknown(f"the plan file cannot be read ({error.__class__.__name__})")
     # Checkov's terraform_json runner passes no graph, and does not reset the
     # registry's graph either: a graph left there by the Terraform runner of the
     # same process is not this resource's. Its confs carry no __address__.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import IntEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Callable
 
 from ckv_im.model import Result, StackRegion, UnknownTemplate, is_unknown
@@ -43,13 +43,14 @@ _SET_PREFIXES = ("forallvalues:", "foranyvalue:")
 _IF_EXISTS = "ifexists"
 _SERVICE_SUFFIX = ".amazonaws.com"
 # What a Region name may look like (loosely: every AWS Region name has this form).
-_REGION_NAME = r"\.[a-z0-9-]+"
+_REGION_NAME = r"\.([a-z0-9-]+)"
 # Unknown-Region checks stand a Region in with this character, which only a wildcard can match.
 _REGION_SENTINEL = "\x00"
 # Longer globs are not analysed for the unknown-Region case; they are judged "may match" instead.
 _MAX_ANALYSED_GLOB = 512
 _MAX_WALKED_NODES = 10_000
-_MAX_SID_SHOWN = 80
+_MAX_SHOWN = 80   # characters of a Sid or a condition value quoted in a details line
+_MAX_MISSES_SHOWN = 3   # near-miss statements, and reasons per statement, named in one details line
 
 
 class _Truth(IntEnum):
@@ -79,16 +80,19 @@ def action_pattern_matches(pattern: str, action: str) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
     if not isinstance(pattern, str) or not isinstance(action, str):
         return False
-    return _glob_matches(pattern, action)
+    return _glob_matches(pattern, action, ignore_case=True)
 
 
-def _glob_matches(pattern: str, text: str) -> bool:
-    pattern = re.sub(r"\*+", "*", pattern.casefold())
+def _glob_matches(pattern: str, text: str, *, ignore_case: bool) -> bool:
+    """Glob matching; actions ignore case, condition values (StringLike) do not."""
+    if ignore_case:
+        pattern, text = pattern.casefold(), text.casefold()
+    pattern = re.sub(r"\*+", "*", pattern)
     # A glob needs at least one character per non-* character; this also keeps huge
     # patterns from ever being compiled.
     if len(pattern) - pattern.count("*") > len(text):
         return False
-    return _glob_regex(pattern).fullmatch(text.casefold()) is not None
+    return _glob_regex(pattern).fullmatch(text) is not None
 
 
 @lru_cache(maxsize=512)
@@ -105,7 +109,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _globs_overlap(first: str, second: str) -> bool:
-    """Whether some string matches both globs (already case-folded).
+    """Whether some string matches both globs (compared case-sensitively).
 
     Dynamic programming from the ends: ``row[j]`` says whether ``first[i:]`` and
     ``second[j:]`` share a match, ``below`` is the same for ``first[i + 1:]``.
@@ -134,22 +138,33 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
 
 
 # kms:ViaService values ----------------------------------------------------------------------------
+# AWS compares condition values case-sensitively (except the ...IgnoreCase operators), and the
+# service name it puts in kms:ViaService is lower case, as Region names are.
+#
 # A CloudFormation key lives in the stack Region, and a policy value built with
 # !Sub "...${AWS::Region}..." or !Ref AWS::Region names the same Region: the adapter writes that
 # Region as this marker, which for such a key stands for the key Region. A value pinned to a
 # Region by name may or may not be it. (Control characters: no template can hold the marker
 # literally, so a plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
 STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
-_STACK_REGION = STACK_REGION_TEXT.casefold()
 
 
 def _known_region(key_region: Any) -> str | None:
-    """The key Region by name (the stack Region as ``${aws::region}``), or None when it is not known."""
+    """The key Region by name (the stack Region as its marker), or None when it is not known."""
     if isinstance(key_region, StackRegion):
-        return _STACK_REGION
+        return STACK_REGION_TEXT
     if isinstance(key_region, str) and key_region.strip():
-        return key_region.strip().casefold()
+        return key_region.strip().lower()   # Region names are lower case in AWS
     return None
+
+
+def _lower_outside_marker(value: str) -> str:
+    """The value in lower case; the stack-Region marker (which stands for a lower-case name) kept as it is."""
+    return STACK_REGION_TEXT.join(part.lower() for part in value.split(STACK_REGION_TEXT))
+
+
+def _has_capital(value: str) -> bool:
+    return _lower_outside_marker(value) != value
 
 
 def _service_name(service: str, region: str) -> str:
@@ -158,16 +173,18 @@ def _service_name(service: str, region: str) -> str:
 
 def _region_for(value: str, region: str | None) -> str | None:
     """The stack Region is known only to values written with ${AWS::Region}; to the others it is unknown."""
-    return None if region == _STACK_REGION and _STACK_REGION not in value else region
+    return None if region == STACK_REGION_TEXT and STACK_REGION_TEXT not in value else region
 
 
-def _value_equals_service(value: Any, service: str, region: str | None) -> _Truth:
+def _value_equals_service(value: Any, service: str, region: str | None, *, ignore_case: bool) -> _Truth:
+    """StringEquals (case-sensitive) or StringEqualsIgnoreCase: whether the value is the service name."""
     if is_unknown(value):
         return _Truth.MAYBE
     if not isinstance(value, str):
         return _Truth.NO
-    value = value.casefold()
     region = _region_for(value, region)
+    if ignore_case:
+        value = _lower_outside_marker(value)
     if region is not None:
         return _truth(value == _service_name(service, region))
     # No literal value equals the service name in every Region: at best it is pinned to one.
@@ -176,16 +193,17 @@ def _value_equals_service(value: Any, service: str, region: str | None) -> _Trut
 
 
 def _value_like_service(value: Any, service: str, region: str | None) -> _Truth:
+    """StringLike (case-sensitive; IAM has no StringLikeIgnoreCase): whether the glob matches the service name."""
     if is_unknown(value):
         return _Truth.MAYBE
     if not isinstance(value, str):
         return _Truth.NO
-    region = _region_for(value.casefold(), region)
+    region = _region_for(value, region)
     if region is not None:
-        return _truth(_glob_matches(value, _service_name(service, region)))
-    if _glob_matches_every_region(value.casefold(), service):
+        return _truth(_glob_matches(value, _service_name(service, region), ignore_case=False))
+    if _glob_matches_every_region(value, service):
         return _Truth.YES
-    return _Truth.MAYBE if _glob_may_match_some_region(value.casefold(), service) else _Truth.NO
+    return _Truth.MAYBE if _glob_may_match_some_region(value, service) else _Truth.NO
 
 
 @lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
@@ -200,12 +218,19 @@ def _glob_matches_every_region(glob: str, service: str) -> bool:
     if _REGION_SENTINEL in glob or len(glob) > _MAX_ANALYSED_GLOB:
         return False
     lengths = range(1, glob.count("?") + 2)
-    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n)) for n in lengths)
+    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n), ignore_case=False)
+               for n in lengths)
 
 
 @lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
 def _glob_may_match_some_region(glob: str, service: str) -> bool:
-    """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``."""
+    """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``.
+
+    Exact on one point the overlap test cannot express: every service name is lower case,
+    so a glob with a capital letter (the stack-Region marker aside) matches none of them.
+    """
+    if _has_capital(glob):
+        return False
     glob = re.sub(r"\*+", "*", glob)
     if len(glob) > _MAX_ANALYSED_GLOB:
         return True
@@ -215,13 +240,13 @@ def _glob_may_match_some_region(glob: str, service: str) -> bool:
 _MatchValue = Callable[[Any, str, "str | None"], _Truth]
 # Operators that hold when a value matches the service name, and those that hold when none does.
 _MATCHING_OPERATORS: dict[str, _MatchValue] = {
-    "stringequals": _value_equals_service,
-    "stringequalsignorecase": _value_equals_service,
+    "stringequals": partial(_value_equals_service, ignore_case=False),
+    "stringequalsignorecase": partial(_value_equals_service, ignore_case=True),
     "stringlike": _value_like_service,
 }
 _EXCLUDING_OPERATORS: dict[str, _MatchValue] = {
-    "stringnotequals": _value_equals_service,
-    "stringnotequalsignorecase": _value_equals_service,
+    "stringnotequals": partial(_value_equals_service, ignore_case=False),
+    "stringnotequalsignorecase": partial(_value_equals_service, ignore_case=True),
     "stringnotlike": _value_like_service,
 }
 
@@ -449,11 +474,16 @@ def _wildcard_grant(statement: Any, region: str | None) -> _Truth:
 
 
 # Details lines ------------------------------------------------------------------------------------
+def _shown(text: str) -> str:
+    """A policy string as its author wrote it (the stack Region as ${AWS::Region}), cut when long."""
+    text = text.replace(STACK_REGION_TEXT, "${AWS::Region}")
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "..."
+
+
 def _label(statement: Any, index: int) -> str:
     sid = statement.get("Sid") if isinstance(statement, dict) else None
     if isinstance(sid, str) and sid:
-        shown = sid if len(sid) <= _MAX_SID_SHOWN else sid[:_MAX_SID_SHOWN] + "..."
-        return f'statement "{shown}"'
+        return f'statement "{_shown(sid)}"'
     return f"statement {index}"
 
 
@@ -487,7 +517,7 @@ def _why_undecided(statement: Any, key_region: Any) -> str:
     reasons = _unresolved_reasons(statement)
     if reasons:
         return "it holds unresolved values (" + "; ".join(reasons) + ")"
-    if _known_region(key_region) in (None, _STACK_REGION):
+    if _known_region(key_region) in (None, STACK_REGION_TEXT):
         return f"its kms:ViaService value names a Region and the key Region is {_region_text(key_region)}"
     return "its kms:ViaService condition uses an operator that cannot be decided statically"
 
@@ -495,6 +525,78 @@ def _why_undecided(statement: Any, key_region: Any) -> str:
 def _undecided_line(subject: str, verb: str, undecided: list[tuple[str, Any]], key_region: Any) -> str:
     causes = "; ".join(f"{label}: {_why_undecided(statement, key_region)}" for label, statement in undecided)
     return f"{subject}: whether {', '.join(label for label, _ in undecided)} {verb} it is not known ({causes})"
+
+
+# Why a statement that names a service does not admit it (CKV_IM_7 details) -----------------------
+_OPERATOR_NAMES = {
+    "stringequals": "StringEquals", "stringequalsignorecase": "StringEqualsIgnoreCase", "stringlike": "StringLike",
+    "stringnotequals": "StringNotEquals", "stringnotequalsignorecase": "StringNotEqualsIgnoreCase",
+    "stringnotlike": "StringNotLike",
+}
+
+
+def _near_misses(labelled: list[tuple[str, Any]], service: str, action: str, region: str | None) -> list[str]:
+    """The Allow statements for the action whose kms:ViaService names the service yet does not admit it, and why.
+
+    The AWS guide's own statement names ``ssm-incidents.amazonaws.com``: "no statement grants it"
+    alone would leave its reader looking for a statement that is plainly there.
+    """
+    misses = []
+    for label, statement in labelled:
+        reasons = _why_not_admitted(statement, service, action, region)
+        if reasons:
+            sentence_start = label[0].upper() + label[1:]
+            misses.append(f"{sentence_start} names {service} in kms:ViaService, but {' and '.join(reasons)}")
+        if len(misses) == _MAX_MISSES_SHOWN:
+            break
+    return misses
+
+
+def _why_not_admitted(statement: Any, service: str, action: str, region: str | None) -> list[str]:
+    if not (_is_well_formed(statement) and isinstance(statement.get("Condition"), dict)):
+        return []
+    if _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action)]) \
+            is not _Truth.YES:
+        return []
+    entries, _ = _condition_entries(statement["Condition"], frozenset({_VIA_SERVICE}))
+    reasons = []
+    for operator, values in entries:
+        for value in values:
+            reason = _why_value_misses(operator, value, service, region)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+    return reasons[:_MAX_MISSES_SHOWN]
+
+
+def _why_value_misses(operator: str, value: Any, service: str, region: str | None) -> str | None:
+    """Why a value that names the service keeps the statement from admitting it (None: it does not)."""
+    if not isinstance(value, str) or service not in value.casefold() or operator not in _OPERATOR_NAMES:
+        return None
+    if operator in _EXCLUDING_OPERATORS:
+        excluded = _EXCLUDING_OPERATORS[operator](value, service, region) is _Truth.YES
+        return f'its {_OPERATOR_NAMES[operator]} value "{_shown(value)}" excludes it' if excluded else None
+    if _MATCHING_OPERATORS[operator](value, service, region) is not _Truth.NO:
+        return None
+    return _mismatch(operator, value, service, region)
+
+
+def _mismatch(operator: str, value: str, service: str, region: str | None) -> str:
+    """What is wrong with a StringEquals / StringLike value that names the service and does not match it."""
+    shown, name, lowered = f'"{_shown(value)}"', _OPERATOR_NAMES[operator], _lower_outside_marker(value)
+    expected = _shown(_service_name(service, region or "<region>"))
+    if lowered == service + _SERVICE_SUFFIX:
+        return f"its value {shown} lacks the Region ({service}.<region>{_SERVICE_SUFFIX})"
+    if operator != "stringlike" and re.search(r"[*?]", value) \
+            and _value_like_service(lowered, service, region) is not _Truth.NO:
+        return f"its {name} value {shown} holds a wildcard, which only StringLike expands"
+    if _MATCHING_OPERATORS[operator](lowered, service, region) is not _Truth.NO:
+        ignoring_case = ", StringEqualsIgnoreCase does not" if operator == "stringequals" else ""
+        return f"its value {shown} differs in case from {expected} ({name} compares values case-sensitively" \
+               f"{ignoring_case})"
+    pinned = re.fullmatch(re.escape(service) + _REGION_NAME + re.escape(_SERVICE_SUFFIX), lowered)
+    if pinned and region not in (None, STACK_REGION_TEXT):
+        return f"its value {shown} names Region {_shown(pinned.group(1))}, but the key is in {_shown(region)}"
+    return f"its value {shown} does not match {expected}"
 
 
 # CKV_IM_7 -----------------------------------------------------------------------------------------
@@ -508,7 +610,10 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
     denied = _any(truth for _, _, truth in denies)
     problems = [f"{label} denies {action} via {service}" for label, _, truth in denies if truth is _Truth.YES]
     if granted is _Truth.NO:
-        problems.insert(0, f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService")
+        # Sentences, not "; ": cfn-lint joins a rule's details lines with "; " into one message.
+        missing = f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
+        near_misses = _near_misses(labelled, service, action, region)
+        problems.insert(0, " ".join([missing + "."] + near_misses) if near_misses else missing)
     if problems:
         return problems, []
     subject = f"{service} calling {action}"

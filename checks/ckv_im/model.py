@@ -15,12 +15,17 @@ from typing import Any, Union
 
 
 class Unknown:
-    """A value that could not be resolved statically, with the reason why."""
+    """A value that could not be resolved statically, with the reason why.
 
-    __slots__ = ("reason",)
+    ``expression`` is the expression as written (``local.current_region``), where
+    the adapter knows it: details lines name an unresolved value by it.
+    """
 
-    def __init__(self, reason: str = "unresolved value") -> None:
+    __slots__ = ("reason", "expression")
+
+    def __init__(self, reason: str = "unresolved value", expression: "str | None" = None) -> None:
         self.reason = reason
+        self.expression = expression
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"

@@ -33,9 +33,9 @@ class ModelCache(Generic[T]):
         return self._store(key, owner, build())
 
     def for_file(self, path: str, build: Callable[[], T]) -> T:
-        """The model of a file, rebuilt when the file changes (its modification time or size). Raises OSError."""
+        """The model of a file, rebuilt when it changes; the same file under two names is one. Raises OSError."""
         status = os.stat(path)
-        key = ("file", path, status.st_mtime_ns, status.st_size)
+        key = ("file", status.st_dev, status.st_ino, status.st_mtime_ns, status.st_size)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)

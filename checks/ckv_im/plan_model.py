@@ -8,17 +8,17 @@ section: each expression's ``references``, each resource's resolved
 ``variables``. Replication set Region entries are a set, which Terraform sorts:
 planned entries are joined to their configuration by Region name, never by
 position. A plan carries no ``lifecycle``: deletion guards stay unknown.
-The plan file is read once and cached.
+The engine shell keeps the model of each plan file it reads (``ckv_im.model_cache``).
 """
 from __future__ import annotations
 
 import json
 import os
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ckv_im.arns import sns_topic_arn_parts
 from ckv_im.model import (
     IncidentManagerResource,
     KeyRef,
@@ -36,6 +36,7 @@ from ckv_im.terraform_model import (
     IM_PREFIXES,
     KEY_TYPES,
     NAME_FIELDS,
+    REGION_ATTRIBUTES,
     REPLICA_TYPES,
     REPLICATION_SET,
     RESPONSE_PLAN,
@@ -50,29 +51,14 @@ from ckv_im.terraform_model import (
 MAX_PLAN_BYTES = 512 * 1024 * 1024
 NO_LIFECYCLE = "a plan carries no lifecycle block: the deletion guard is not visible (CKV_IM_15 covers plans)"
 _INDEX = re.compile(r"\[[^\]]*\]")
-_CACHE: "OrderedDict[tuple[str, int, int], ScanModel | Unknown]" = OrderedDict()
-_CACHE_SIZE = 4  # plan files of one Checkov run; each is read once
+REGION_ARGUMENTS = ("region", "name", "endpoint")  # data "aws_region" arguments that choose a Region
 
 
 def plan_model(path: str) -> "ScanModel | Unknown":
     """The model of one plan file, or an Unknown saying why the plan cannot be read."""
     try:
-        status = os.stat(path)
-    except OSError as error:
-        return Unknown(f"the plan file cannot be read ({error.__class__.__name__})")
-    key = (path, status.st_mtime_ns, status.st_size)
-    if key not in _CACHE:
-        _CACHE[key] = _load(path, status.st_size)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    _CACHE.move_to_end(key)
-    return _CACHE[key]
-
-
-def _load(path: str, size: int) -> "ScanModel | Unknown":
-    if size > MAX_PLAN_BYTES:
-        return Unknown("the plan file is too large to read")
-    try:
+        if os.path.getsize(path) > MAX_PLAN_BYTES:
+            return Unknown("the plan file is too large to read")
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
     except (OSError, UnicodeDecodeError, ValueError) as error:
@@ -292,7 +278,7 @@ class PlanModelBuilder:
         return parse_policy(value)
 
     # providers and references ---------------------------------------------------------------------
-    def provider_region(self, address: str) -> Any:
+    def provider_region(self, address: str, depth: int = 0) -> Any:
         config = self._config(address)
         key = config.body.get("provider_config_key") if config else None
         provider = self.index.providers.get(key) if isinstance(key, str) else None
@@ -301,27 +287,52 @@ class PlanModelBuilder:
         expression = _dict(provider.get("expressions")).get("region")
         if not isinstance(expression, dict):
             return Unknown(f"provider {key} sets no region (it comes from the environment)")
+        region = self._string_of(expression, "", depth)  # providers are configured in the root module
+        return region if region is not None else Unknown(f"the region of provider {key} is not resolved")
+
+    def _string_of(self, expression: Any, prefix: str, depth: int = 0) -> "str | None":
+        """A string expression's value where the plan carries it: a constant, a root variable, or a
+        data "aws_region" (its value in the plan, else the Region of its provider). None otherwise."""
+        expression = _dict(expression)
         if isinstance(expression.get("constant_value"), str):
             return expression["constant_value"]
         for reference in _references(expression):
-            if reference.startswith("var.") and isinstance(self.index.variables.get(reference[4:]), str):
-                return self.index.variables[reference[4:]]
-        return Unknown(f"the region of provider {key} is not resolved")
+            parts = _steps(reference)
+            if parts[0] == "var" and len(parts) == 2 and not prefix and isinstance(self.index.variables.get(parts[1]), str):
+                return self.index.variables[parts[1]]
+            if parts[:2] == ["data", "aws_region"] and len(parts) == 4 and parts[3] in REGION_ATTRIBUTES:
+                region = self._data_region(f"{prefix}data.aws_region.{parts[2]}", parts[3], depth + 1)
+                if region is not None:
+                    return region
+        return None
+
+    def _data_region(self, address: str, attribute: str, depth: int) -> "str | None":
+        """A data "aws_region" as Terraform read it during the plan, else its provider's Region (RULES.md)."""
+        for resources in (self.index.prior, self.index.planned):
+            value = _dict(_dict(resources.get(address)).get("values")).get(attribute)
+            if isinstance(value, str):
+                return value
+        config = self._config(address)
+        if depth > 16 or config is None or any(argument in config.expressions for argument in REGION_ARGUMENTS):
+            return None  # a Region chosen in the data source itself, not read: unknown
+        region = self.provider_region(address, depth + 1)
+        return region if isinstance(region, str) else None
 
     def _referenced_keys(self, address: str, attribute: str) -> list[str]:
         config = self._config(address)
         if config is None:
             return []
-        return self._keys_behind(_references(config.expressions.get(attribute)), instance_prefix(address))
+        return self._resources_behind(_references(config.expressions.get(attribute)), instance_prefix(address))
 
-    def _keys_behind(self, references: list[str], prefix: str, depth: int = 0) -> list[str]:
-        """Key resource addresses an expression's references lead to (through module outputs too)."""
+    def _resources_behind(self, references: list[str], prefix: str, types=KEY_TYPES, depth: int = 0) -> list[str]:
+        """Addresses of the resources of ``types`` an expression's references lead to (through module
+        outputs, and for keys through aliases). Locals are not in a plan's configuration: not followed."""
         found: list[str] = []
         for reference in references:
-            found += self._follow(reference, prefix, depth)
+            found += self._follow(reference, prefix, types, depth)
         return list(dict.fromkeys(found))
 
-    def _follow(self, reference: str, prefix: str, depth: int) -> list[str]:
+    def _follow(self, reference: str, prefix: str, types, depth: int) -> list[str]:
         """``prefix`` is the module instance path of the expression, e.g. ``module.k["a"].``."""
         parts = _steps(reference)
         if depth > 16 or len(parts) < 2:
@@ -331,16 +342,17 @@ class PlanModelBuilder:
             module = self.index.modules.get(config_address(instance))
             output = _dict(_dict(module.body.get("outputs")).get(parts[2])) if module else {}
             expression = output.get("expression")
-            return self._keys_behind(_references(expression), instance, depth + 1)
-        if parts[0] in KEY_TYPES:
+            return self._resources_behind(_references(expression), instance, types, depth + 1)
+        if parts[0] in types:
             # Terraform lists a traversal and its prefixes (aws_kms_key.k["a"].arn, aws_kms_key.k["a"],
             # aws_kms_key.k): keep only what names a planned instance.
             address = f"{prefix}{parts[0]}.{parts[1]}"
             return [address] if address in self.index.planned else []
-        if parts[0] == "aws_kms_alias":
+        if parts[0] == "aws_kms_alias" and types == KEY_TYPES:
             alias = self.index.config.get(config_address(f"{prefix}aws_kms_alias.{parts[1]}"))
             if alias is not None:
-                return self._keys_behind(_references(alias.expressions.get("target_key_id")), prefix, depth + 1)
+                return self._resources_behind(_references(alias.expressions.get("target_key_id")), prefix, types,
+                                              depth + 1)
         return []
 
     def _naming(self, references: list[str], prefix: str, depth: int = 0) -> Any:
@@ -370,21 +382,35 @@ class PlanModelBuilder:
             plan=self._plan_change(address, entries),
         )
 
-    def _entry_configs(self, address: str) -> dict[str, dict]:
-        """Configuration blocks of the Region entries, by their literal Region name."""
+    def _entry_configs(self, address: str, planned_names: list[str]) -> dict[str, dict]:
+        """Configuration blocks of the Region entries, by their Region name (a literal, a root variable,
+        a data "aws_region"). The plan's configuration shows static blocks only, not dynamic ones.
+
+        One block whose name the plan does not carry (a local) is joined to the one planned entry
+        left over, when the static blocks are all the entries there are: never by position.
+        """
         config = self._config(address)
+        prefix = instance_prefix(address)
         blocks: dict[str, dict] = {}
+        unnamed = []
         for attribute in ("region", "regions"):
             for block in _list(config.expressions.get(attribute) if config else None):
-                name = _dict(block.get("name")).get("constant_value") if isinstance(block, dict) else None
+                name = self._string_of(_dict(block).get("name"), prefix) if isinstance(block, dict) else None
                 if isinstance(name, str):
                     blocks[name] = block
+                elif isinstance(block, dict):
+                    unnamed.append(block)
+        left_over = [name for name in planned_names if name not in blocks]
+        if len(unnamed) == 1 and len(left_over) == 1 and len(planned_names) == len(blocks) + 1:
+            blocks[left_over[0]] = unnamed[0]
         return blocks
 
     def _entries(self, address: str) -> tuple["list[RegionEntry] | Unknown", list[str]]:
         values = self._values(address)
         unknown = self._after_unknown(address)
-        configs = self._entry_configs(address)
+        planned_names = [entry.get("name") for attribute in ("region", "regions")
+                         for entry in _list(values.get(attribute)) if isinstance(entry, dict)]
+        configs = self._entry_configs(address, [name for name in planned_names if isinstance(name, str)])
         prefix = instance_prefix(address)
         entries, users = [], []
         for attribute in ("region", "regions"):
@@ -410,7 +436,7 @@ class PlanModelBuilder:
             return None, []  # no key in the configuration: the AWS owned key (the provider says DefaultKey)
         expression = _dict(config).get("kms_key_arn")
         references = _references(expression)
-        keys = self._keys_behind(references, prefix)
+        keys = self._resources_behind(references, prefix)
         if not unknown:
             value = entry.get("kms_key_arn")
             if value in (None, "", "DefaultKey"):
@@ -418,8 +444,9 @@ class PlanModelBuilder:
             if not isinstance(value, str):
                 return Unknown(f"kms_key_arn is not a string ({type(value).__name__})"), []
             key_ref = key_ref_from_literal(value)
-            if references:  # a reference known at plan time (an existing key): its form decides the naming
-                key_ref.naming = self._naming(references, prefix)
+            naming = self._naming(references, prefix)
+            if not is_unknown(naming):  # a key reference known at plan time (an existing key): its form decides
+                key_ref.naming = naming
             key_ref.key = self.model.keys.get(keys[0]) if len(keys) == 1 else None
             return key_ref, keys[:1] if key_ref.key else []
         if len(keys) == 1 and keys[0] in self.model.keys:
@@ -509,34 +536,44 @@ class PlanModelBuilder:
 
     def _topics(self) -> None:
         for address, resource in self.index.planned.items():
-            if resource.get("type") == SNS_TOPIC:
+            if resource.get("type") == SNS_TOPIC and resource.get("mode", "managed") == "managed":
                 config = self._config(address)
                 key = self._value(address, "kms_master_key_id")
                 if is_unknown(key) and config is not None and "kms_master_key_id" in config.expressions:
                     key = "a key known only after apply"  # set in the configuration: it will hold a key
                 self.model.topics[address] = SnsTopic(address, key)
-        # count / for_each instances of one topic block share its configuration address
-        instances: dict[str, list[str]] = {}
-        for address in self.model.topics:
-            instances.setdefault(config_address(address), []).append(address)
         for address, resource in self.index.planned.items():
             if resource.get("type") != RESPONSE_PLAN:
                 continue
-            for topic in self._topic_references(self._config(address)):
-                for planned in instances.get(topic, []):
-                    if address not in self.model.topics[planned].used_by:
-                        self.model.topics[planned].used_by.append(address)
+            for topic in self._topics_used_by(address):
+                if address not in self.model.topics[topic].used_by:
+                    self.model.topics[topic].used_by.append(address)
 
-    @staticmethod
-    def _topic_references(config: ConfigResource | None) -> list[str]:
-        if config is None:
+    def _topics_used_by(self, address: str) -> list[str]:
+        """Topics a response plan names: through its configuration's references (module outputs and
+        count / for_each instances followed), and by ARN where the plan knows the value."""
+        config = self._config(address)
+        expressions = [config.expressions.get("chat_channel")] if config else []
+        for template in _list(config.expressions.get("incident_template") if config else None):
+            expressions += [_dict(target).get("sns_topic_arn")
+                            for target in _list(_dict(template).get("notification_target"))]
+        references = [reference for expression in expressions for reference in _references(expression)]
+        found = self._resources_behind(references, instance_prefix(address), (SNS_TOPIC,))
+        values = self._values(address)
+        arns = _list(values.get("chat_channel")) + [
+            _dict(target).get("sns_topic_arn") for template in _list(values.get("incident_template"))
+            for target in _list(_dict(template).get("notification_target"))]
+        found += [topic for arn in arns if isinstance(arn, str) for topic in self._topics_by_arn(arn)]
+        return [topic for topic in dict.fromkeys(found) if topic in self.model.topics]
+
+    def _topics_by_arn(self, arn: str) -> list[str]:
+        """Planned topics with the ARN's name and Region (the account is not compared, as in HCL)."""
+        parts = sns_topic_arn_parts(arn)
+        if parts is None:
             return []
-        expressions = [config.expressions.get("chat_channel")]
-        for template in _list(config.expressions.get("incident_template")):
-            for target in _list(_dict(template).get("notification_target")):
-                expressions.append(_dict(target).get("sns_topic_arn"))
-        return [config.prefix + ".".join(_INDEX.sub("", r).split(".")[:2]) for e in expressions
-                for r in _references(e) if r.startswith(f"{SNS_TOPIC}.")]
+        region, name = parts
+        return [address for address in self.model.topics if self._value(address, "name") == name
+                and (self._value(address, "region") or self.provider_region(address)) == region]
 
 
 def _entry_keys(values: dict) -> dict[str, Any]:

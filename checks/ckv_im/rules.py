@@ -34,8 +34,9 @@ def is_incident_manager_key(key: KmsKey, model: ScanModel) -> bool:
 
 
 def _region_text(region) -> str:
+    """A Region for a details line: its name, the expression that names it, or why it is unresolved."""
     if is_unknown(region):
-        return f"an unresolved Region ({region.reason})"
+        return region.expression or f"an unresolved Region ({region.reason})"
     return str(region)
 
 
@@ -153,15 +154,32 @@ def all_or_no_customer_managed_keys(rset: ReplicationSet, model: ScanModel) -> R
     undecided = [e for e in rset.entries if e not in with_key and e not in without_key]
     if with_key and without_key:
         return Result.failed(at(without_key[0].where,
-            f"entries {_names(with_key)} use customer managed keys but {_names(without_key)} use the AWS owned key:"
+            f"{_entries(with_key)} {_verb(with_key, 'uses a customer managed key', 'use customer managed keys')} "
+            f"but {_names(without_key)} {_verb(without_key, 'uses', 'use')} the AWS owned key:"
             " use customer managed keys in all Regions or in none"))
     if undecided:
-        return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")
+        return Result.unknown(_unresolved_keys(undecided))
     return Result.passed(f"{rset.name} uses {'customer managed' if with_key else 'AWS owned'} keys in every entry")
 
 
 def _names(entries) -> str:
-    return ", ".join(_entry_label(e) for e in entries)
+    """``us-east-1 (line 3), local.region (line 7) and eu-west-1 (line 9)``."""
+    labels = [_entry_label(e) for e in entries]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def _entries(entries) -> str:
+    """``entry us-east-1 (line 3)`` or ``entries us-east-1 (line 3) and eu-west-1 (line 9)``."""
+    return f"{_verb(entries, 'entry', 'entries')} {_names(entries)}"
+
+
+def _verb(entries, one: str, several: str) -> str:
+    return one if len(entries) == 1 else several
+
+
+def _unresolved_keys(entries) -> str:
+    return (f"the {_verb(entries, 'key', 'keys')} of {_entries(entries)} "
+            f"{_verb(entries, 'is', 'are')} not resolved and could be unset")
 
 
 def _entry_label(entry: RegionEntry) -> str:
@@ -181,8 +199,11 @@ def provider_region_is_replicated(rset: ReplicationSet, model: ScanModel) -> Res
     names = [e.name for e in rset.entries]
     if region in [n for n in names if isinstance(n, str)]:
         return Result.passed(f"provider Region {region} is a Region of {rset.name}")
-    if any(not isinstance(n, str) for n in names):
-        return Result.unknown(f"provider Region {region}: some Region entry names are not resolved")
+    unresolved = [e for e in rset.entries if not isinstance(e.name, str)]
+    if unresolved:
+        return Result.unknown(f"provider Region {region} is not among the resolved Region entries; the "
+                              f"{_verb(unresolved, 'Region', 'Regions')} of {_entries(unresolved)} "
+                              f"{_verb(unresolved, 'is', 'are')} not resolved")
     return Result.failed(f"the provider of {rset.name} is in {region}, which is not one of its Regions "
                          f"({', '.join(names) or 'none'}): add a {region} entry or use a provider in one of them")
 
@@ -300,11 +321,11 @@ def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> 
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
     owned = [e for e in rset.entries if e.key is None]
     if owned:
-        return Result.failed(at(owned[0].where, f"entries {_names(owned)} use the AWS owned key: give them a customer "
-                                                "managed key"))
+        return Result.failed(at(owned[0].where, f"{_entries(owned)} {_verb(owned, 'uses', 'use')} the AWS owned key: "
+                                                f"give {_verb(owned, 'it a customer managed key', 'them customer managed keys')}"))
     undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
     if undecided:
-        return Result.unknown(f"the key of entries {_names(undecided)} is not resolved and could be unset")
+        return Result.unknown(_unresolved_keys(undecided))
     return Result.passed(f"every entry of {rset.name} uses a customer managed key")
 
 

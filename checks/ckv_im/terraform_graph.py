@@ -15,6 +15,7 @@ graph per resource.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class Block:
     raw: dict | None     # the same block as python-hcl2 parsed it, or None when not available
     file_path: str
     root_dir: str        # the root module's directory (path.root)
+    # variables: the tfvars file (terraform.tfvars, *.auto.tfvars, --var-file) Checkov took the value from
+    value_file: str | None = None
 
     @property
     def module_dir(self) -> str:  # path.module
@@ -65,8 +68,6 @@ class GraphIndex:
     variables: dict[tuple[str, str], Block] = field(default_factory=dict)     # (scope, name)
     module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
     providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
-    # edges by source resource address: [(label, target block)] (resources and data only)
-    references: dict[str, list[tuple[str, Block]]] = field(default_factory=dict)
 
     def resources_of(self, types) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)
@@ -84,15 +85,6 @@ def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
         for index, attributes in graph.nodes(data=True):
             if isinstance(attributes, dict):
                 yield index, attributes
-
-
-def graph_edges(graph) -> Iterator[tuple[Any, Any, str]]:
-    if hasattr(graph, "weighted_edge_list"):
-        for source, target, data in graph.weighted_edge_list():
-            yield source, target, (data or {}).get("label", "") if isinstance(data, dict) else ""
-    else:
-        for source, target, data in graph.edges(data=True):
-            yield source, target, (data or {}).get("label", "")
 
 
 def _module_field(module: Any, name: str) -> Any:
@@ -156,17 +148,10 @@ def join_scope(*parts: str) -> str:
 
 def build_index(graph, raw_files: "RawFiles") -> GraphIndex:
     index = GraphIndex()
-    by_vertex: dict[Any, Block] = {}
-    for vertex, attributes in graph_vertices(graph):
+    for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
-        if block is None:
-            continue
-        by_vertex[vertex] = block
-        _add(index, block)
-    for source, target, label in graph_edges(graph):
-        source_block, target_block = by_vertex.get(source), by_vertex.get(target)
-        if source_block and target_block and source_block.kind == "resource":
-            index.references.setdefault(source_block.address, []).append((label, target_block))
+        if block is not None:
+            _add(index, block)
     return index
 
 
@@ -219,7 +204,22 @@ def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
         address = attributes.get("__address__") or conf.get("__address__") or block_name
         raw_name = block_name.split(".")[0] if kind == "provider" else block_name
         raw = raw_files.block(file_path, kind, "", raw_name, conf)
-        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir)
+        value_file = _tfvars_file(attributes) if kind == "variable" else None
+        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir, value_file)
+    return None
+
+
+def _tfvars_file(attributes: dict) -> str | None:
+    """The tfvars file a variable's value came from, as Checkov records it (the file that wins).
+
+    Checkov renders that value into the vertex with lists of one element unwrapped, so the
+    value itself is read again from the file (``RawFiles.tfvars_value``).
+    """
+    breadcrumbs = attributes.get("rendering_breadcrumbs_")
+    trail = breadcrumbs.get("default") if isinstance(breadcrumbs, dict) else None
+    for crumb in trail if isinstance(trail, list) else []:
+        if isinstance(crumb, dict) and crumb.get("type") == "tfvar" and isinstance(crumb.get("path"), str):
+            return crumb["path"]
     return None
 
 
@@ -239,6 +239,7 @@ class RawFiles:
         self._root: str | None = None  # unknown until set: then no file() read is allowed
         self._parsed: dict[str, dict] = {}
         self._lines: dict[str, list[str]] = {}
+        self._tfvars: dict[str, dict | None] = {}
 
     def set_scan_root(self, scan_root: str | None) -> None:
         self._root = os.path.realpath(scan_root) if scan_root else None
@@ -278,6 +279,33 @@ class RawFiles:
                 with open(path, encoding="utf-8-sig", errors="replace") as handle:
                     self._lines[path] = handle.read().splitlines()
         return self._lines[path]
+
+    def tfvars_value(self, path: str, name: str) -> Any:
+        """The value a tfvars file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING.
+
+        Only files Checkov itself took a variable's value from are read (see ``_tfvars_file``):
+        the scanned tree's terraform.tfvars and *.auto.tfvars, and files the user passed with --var-file.
+        """
+        if path not in self._tfvars:
+            self._tfvars[path] = self._load_tfvars(path)
+        assignments = self._tfvars[path]
+        return assignments.get(name, MISSING) if isinstance(assignments, dict) else MISSING
+
+    def _load_tfvars(self, path: str) -> dict | None:
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > self.MAX_BYTES:
+                return None
+            with open(path, encoding="utf-8-sig") as handle:
+                if path.endswith(".json"):  # Terraform's JSON variables files: values unwrapped
+                    document = json.load(handle)
+                    return {k: [v] for k, v in document.items()} if isinstance(document, dict) else None
+                import hcl2
+
+                parsed = hcl2.load(handle)
+        except Exception:  # an unreadable file: the variable keeps Checkov's rendering only
+            LOGGER.debug("ckv_im: tfvars parse failed for %s", path, exc_info=True)
+            return None
+        return parsed if isinstance(parsed, dict) else None
 
     def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
         candidates = self.parse(path).get((kind, type_, name), [])

@@ -2,28 +2,37 @@
 
 Resolution follows RULES.md: key references through ``.arn``, aliases and
 module outputs; key Regions through the v6 ``region`` argument, provider
-aliases and providers handed to modules; key policies through ``jsonencode``,
-JSON strings and heredocs, ``locals``, variables, ``aws_iam_policy_document``
-data sources, ``aws_kms_key_policy`` resources and ``file()``. Whatever cannot
-be resolved becomes an ``Unknown`` with its reason.
+aliases and providers handed to modules; ``data "aws_region"`` as the Region
+of its provider; ``dynamic`` blocks whose ``for_each`` resolves, expanded as
+Terraform expands them; key policies through ``jsonencode``, JSON strings and
+heredocs, ``locals``, variables, ``aws_iam_policy_document`` data sources,
+``aws_kms_key_policy`` resources and ``file()``. Whatever cannot be resolved
+becomes an ``Unknown`` with its reason.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ckv_im.arns import classify_key_identifier
+from ckv_im.arns import classify_key_identifier, classify_key_template, sns_topic_arn_parts
 from ckv_im.hcl_expressions import (
+    TRAVERSAL,
+    Call,
+    Interpolated,
+    Traversal,
     file_call_in,
     is_expression,
     looks_unrendered,
+    parse_expression,
     parse_traversal,
     reference_in,
     render_template,
+    template_parts,
     template_vars_in,
+    whole_expression,
 )
 from ckv_im.model import (
     IncidentManagerResource,
@@ -38,6 +47,7 @@ from ckv_im.model import (
     is_unknown,
 )
 from ckv_im.terraform_graph import MISSING, Block, GraphIndex, RawFiles, join_scope, split_scope, unwrap
+from ckv_im.terraform_values import FUNCTIONS, call_function, convert, for_each_items, navigate, parse_type
 
 KEY_TYPES = ("aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key")
 REPLICA_TYPES = ("aws_kms_replica_key", "aws_kms_replica_external_key")
@@ -58,6 +68,10 @@ NAME_FIELDS = {
 }
 
 MAX_DEPTH = 16            # reference chains longer than this are not followed
+MAX_DYNAMIC_ELEMENTS = 256  # a dynamic block with more elements is not expanded
+# The attributes of data "aws_region" that are the Region: name and id (provider v5), region (v6).
+REGION_ATTRIBUTES = ("name", "id", "region")
+_BOUND_INDEX = re.compile(rf"\[\s*({TRAVERSAL})\s*\]")
 MAX_POLICY_BYTES = 1024 * 1024
 
 
@@ -87,14 +101,35 @@ class DataRef:
 
 
 @dataclass(frozen=True)
+class ResourceInstance:
+    """A whole resource instance as a value (``for_each = aws_kms_key.k`` binds these): its attributes are references."""
+
+    block: Block
+
+    def attribute_of(self, name: str) -> Ref:
+        return Ref(self.block.type, name, f"{self.block.type}.{self.block.name}.{name}", self.block)
+
+
+@dataclass(frozen=True)
 class Context:
     scope: str
     module_dir: str
     root_dir: str
+    # (iterator name, key, value) of the dynamic blocks being expanded, innermost first
+    bindings: tuple = ()
+    each_key: "str | None" = None   # each.key of a for_each resource instance (its address says it)
 
     @classmethod
     def of(cls, block: Block) -> "Context":
-        return cls(block.scope, block.module_dir, block.root_dir)
+        index = block.name[block.name.find("["):] if block.kind == "resource" and "[" in block.name else ""
+        each_key = _index_key(index) if index else None
+        return cls(block.scope, block.module_dir, block.root_dir, each_key=each_key if isinstance(each_key, str) else None)
+
+    def bind(self, iterator: str, key: Any, value: Any) -> "Context":
+        return replace(self, bindings=((iterator, key, value),) + self.bindings)
+
+    def binding(self, name: str) -> "tuple[Any, Any] | None":
+        return next(((key, value) for iterator, key, value in self.bindings if iterator == name), None)
 
 
 def clean(value: Any, depth: int = 0) -> Any:
@@ -134,6 +169,8 @@ class Resolver:
         raw, rendered = unwrap(raw), unwrap(rendered)
         if raw is MISSING:
             return self._resolve_rendered_only(rendered, ctx, depth)
+        if ctx.bindings and isinstance(raw, str):
+            raw = self._bind_indexes(raw, ctx)
         traversal = reference_in(raw)
         if traversal is not None:
             return self._follow(traversal, rendered, ctx, depth)
@@ -142,13 +179,179 @@ class Resolver:
             return self._read_file(file_call, ctx, depth)
         if not is_expression(raw) and not isinstance(raw, (dict, list)):
             return Literal(raw)
+        evaluated = self._evaluate(raw, ctx, depth) if isinstance(raw, str) else None
+        if evaluated is not None and not is_unknown(evaluated):
+            return evaluated
+        if ctx.bindings:  # Checkov's rendering of a dynamic block's content is not this element's value
+            return evaluated or Unknown(f"expression {raw[:120]} is not evaluated statically")
         # A template or function call: take Checkov's evaluation when it left nothing unrendered.
         value = clean(raw if rendered is MISSING else rendered)
         if rendered is not MISSING and not contains_unknown(value):
             return Literal(value)
         if isinstance(value, (dict, list)):
             return Literal(value)  # a structure with some unknown parts: the consumer decides
+        if evaluated is not None:  # the pack's partial rendering (a template with some parts resolved)
+            return evaluated
         return value if is_unknown(value) else Unknown(f"expression {str(raw)[:120]} is not evaluated statically")
+
+    def _evaluate(self, raw: str, ctx: Context, depth: int):
+        """The pack's own evaluation of a template of references or a call of a collection function;
+        None for anything else (Checkov's rendering is then the only view)."""
+        inner = whole_expression(raw)
+        node = parse_expression(inner) if inner is not None else None
+        if isinstance(node, Call) and node.function in FUNCTIONS:
+            return self._as_resolved(self._node_value(node, ctx, depth + 1), raw)
+        parts = template_parts(raw) if inner is None else None
+        if parts is None:
+            return None
+        rendered, complete = "", True
+        for part in parts:
+            value = part if isinstance(part, str) else self._follow(part, MISSING, ctx, depth + 1)
+            text = _template_text(value)
+            complete = complete and text is not None
+            rendered += text if text is not None else "${" + part.text + "}"
+        return Literal(rendered) if complete else UnknownTemplate(rendered)
+
+    def _bind_indexes(self, raw: str, ctx: Context) -> str:
+        """``aws_kms_key.k[region.key].arn`` -> ``aws_kms_key.k["us-east-1"].arn`` inside a dynamic block."""
+        def literal_index(match: re.Match) -> str:
+            traversal = parse_traversal(match.group(1))
+            if traversal is None or ctx.binding(traversal.root) is None:
+                return match.group(0)
+            key = self._bound_value(traversal, ctx)
+            if isinstance(key, bool) or not isinstance(key, (str, int)) or '"' in str(key):
+                return match.group(0)  # left as written: the expression stays unresolved
+            return f"[{key}]" if isinstance(key, int) else f'["{key}"]'
+        return _BOUND_INDEX.sub(literal_index, raw)
+
+    # -- value trees (structures with references in them) ----------------------------------------
+    def value(self, raw: Any, ctx: Context, depth: int = 0) -> Any:
+        """What a raw python-hcl2 value (unwrapped once) evaluates to: a value tree (see terraform_values)."""
+        if depth > MAX_DEPTH:
+            return Unknown("value nested too deeply")
+        if isinstance(raw, dict):
+            if any(isinstance(k, str) and "${" in k for k in raw):
+                return Unknown("an object with computed keys is not evaluated")
+            return {k: self.value(v, ctx, depth + 1) for k, v in raw.items()
+                    if not (isinstance(k, str) and k.startswith("__"))}
+        if isinstance(raw, list):
+            return [self.value(item, ctx, depth + 1) for item in raw]
+        if not is_expression(raw):
+            return raw
+        if ctx.bindings:
+            raw = self._bind_indexes(raw, ctx)
+        inner = whole_expression(raw)
+        node = parse_expression(inner) if inner is not None else None
+        if node is not None:
+            return self._node_value(node, ctx, depth + 1)
+        return _tree_of(self.resolve(raw, MISSING, ctx, depth + 1))
+
+    def _node_value(self, node: Any, ctx: Context, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            return Unknown("expression nested too deeply")
+        if isinstance(node, Traversal):
+            return self._follow_value(node, ctx, depth + 1)
+        if isinstance(node, Interpolated):
+            return _tree_of(self.resolve(str(node), MISSING, ctx, depth + 1))
+        if isinstance(node, Call):
+            arguments = [self._node_value(argument, ctx, depth + 1) for argument in node.arguments]
+            return call_function(node.function, arguments)
+        if isinstance(node, dict):
+            return {k: self._node_value(v, ctx, depth + 1) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._node_value(item, ctx, depth + 1) for item in node]
+        return node
+
+    def _follow_value(self, traversal: Traversal, ctx: Context, depth: int) -> Any:
+        """The value tree a reference leads to: into variables, locals, module outputs and resources."""
+        steps, root = traversal.steps, traversal.root
+        if ctx.binding(root) is not None:
+            return self._bound_value(traversal, ctx)
+        # how many steps name the definition: var.x, local.x, module.m.out or module.m["k"].out
+        base = {"var": 2, "local": 2}.get(root, 0)
+        if root == "module" and len(steps) >= 3:
+            base = 4 if steps[2].startswith("[") else 3
+        if base and len(steps) >= base:
+            return navigate(self._definition_value(steps[:base], ctx, depth), steps[base:], traversal.text)
+        if root.startswith("aws_") and (len(steps) == 2 or (len(steps) == 3 and steps[2].startswith("["))):
+            return self._resource_value(traversal, ctx)
+        return _tree_of(self._follow(traversal, MISSING, ctx, depth + 1))
+
+    def _definition_value(self, steps: tuple, ctx: Context, depth: int) -> Any:
+        """The value tree of ``var.x``, ``local.x`` or ``module.m.out``."""
+        if steps[0] == "var":
+            return self._variable_value(steps[1], ctx, depth)
+        if steps[0] == "local":
+            block = self.index.locals.get((ctx.scope, steps[1]))
+            if block is None:
+                return Unknown(f"local.{steps[1]} is not in the scan")
+            return self._attribute_value(block, steps[1], Context.of(block), depth)
+        call = f"module.{steps[1]}" + (steps[2] if steps[2].startswith("[") else "")
+        output = self.index.outputs.get((join_scope(ctx.scope, call), steps[-1]))
+        if output is None:
+            return Unknown(f"{'.'.join(steps)}: the module or its output is not in the scan (registry module?)")
+        return self._attribute_value(output, "value", Context(join_scope(ctx.scope, call), output.module_dir,
+                                                              output.root_dir), depth)
+
+    def _attribute_value(self, block: Block, name: str, ctx: Context, depth: int) -> Any:
+        raw, rendered = block.attribute(name)
+        if isinstance(raw, list) and len(raw) == 1:
+            return self.value(raw[0], ctx, depth + 1)  # python-hcl2 wraps each value in one list
+        return _tree_of(self.resolve(raw, rendered, ctx, depth + 1))
+
+    def _variable_value(self, name: str, ctx: Context, depth: int) -> Any:
+        """A variable's value converted to its type: the module call's argument, a tfvars value or the default."""
+        variable = self.index.variables.get((ctx.scope, name))
+        value: Any = MISSING
+        if ctx.scope:
+            parent_scope, module_name = split_scope(ctx.scope)
+            call = self.index.module_calls.get((parent_scope, module_name))
+            if call is not None and call.attribute(name) != (MISSING, MISSING):
+                value = self._attribute_value(call, name, Context.of(call), depth)
+        elif variable is not None and variable.value_file:
+            assigned = self.raw_files.tfvars_value(variable.value_file, name)
+            if isinstance(assigned, list) and len(assigned) == 1:
+                value = self.value(assigned[0], Context.of(variable), depth + 1)
+        if value is MISSING and variable is not None and variable.attribute("default") != (MISSING, MISSING):
+            value = self._attribute_value(variable, "default", Context.of(variable), depth)
+        if value is MISSING:
+            return Unknown(f"variable {name} has no value", expression=f"var.{name}")
+        raw_type = variable.raw.get("type") if variable is not None and isinstance(variable.raw, dict) else None
+        return convert(value, parse_type(unwrap(raw_type))) if raw_type is not None else value
+
+    def _resource_value(self, traversal: Traversal, ctx: Context) -> Any:
+        """``aws_kms_key.k`` (every instance, as for_each or count made them) or ``aws_kms_key.k["a"]``."""
+        address = join_scope(ctx.scope, traversal.text)
+        block = self.index.resources.get(address)
+        if block is not None:
+            return ResourceInstance(block)
+        instances = {a[len(address):]: b for a, b in self.index.resources.items() if a.startswith(address + "[")}
+        if not instances or len(traversal.steps) != 2:
+            return Unknown(f"{traversal.text} is not a resource in the scan")
+        keys = [_index_key(index) for index in instances]
+        if all(isinstance(key, int) for key in keys):  # count: a list by index
+            return [ResourceInstance(instances[f"[{key}]"]) for key in sorted(keys)] \
+                if sorted(keys) == list(range(len(keys))) else Unknown(f"{traversal.text}: count instances missing")
+        return {key: ResourceInstance(block) for key, block in zip(keys, instances.values())}
+
+    def _bound_value(self, traversal: Traversal, ctx: Context) -> Any:
+        """``region.key``, ``region.value``, ``region.value.name`` of the element being expanded."""
+        key, value = ctx.binding(traversal.root)
+        steps = traversal.steps
+        if len(steps) >= 2 and steps[1] == "key":
+            return key if len(steps) == 2 else Unknown(f"{traversal.text} is not evaluated")
+        if len(steps) >= 2 and steps[1] == "value":
+            return navigate(value, steps[2:], traversal.text)
+        return Unknown(f"{traversal.text} is not the key or value of the dynamic block's element")
+
+    @staticmethod
+    def _as_resolved(tree: Any, text: str = ""):
+        """A value tree as ``resolve`` answers: Literal, Ref, DataRef or Unknown."""
+        if isinstance(tree, (Ref, DataRef)) or is_unknown(tree):
+            return tree
+        if isinstance(tree, ResourceInstance):
+            return Unknown(f"{text or tree.block.address} is a whole resource, not a value")
+        return Literal(_literal_structure(tree))
 
     def _resolve_rendered_only(self, rendered: Any, ctx: Context, depth: int):
         if rendered is MISSING:
@@ -160,8 +363,14 @@ class Resolver:
         return Literal(clean(rendered))
 
     def _follow(self, traversal, rendered: Any, ctx: Context, depth: int):
+        if depth > MAX_DEPTH:
+            return Unknown("reference chain too long")
         steps = traversal.steps
         root = traversal.root
+        if ctx.binding(root) is not None:
+            return self._as_resolved(self._bound_value(traversal, ctx), traversal.text)
+        if traversal.text == "each.key" and ctx.each_key is not None:
+            return Literal(ctx.each_key)
         if root == "var" and len(steps) == 2:
             return self._variable(steps[1], rendered, ctx, depth)
         if root == "local" and len(steps) == 2:
@@ -170,10 +379,14 @@ class Resolver:
                 return Unknown(f"{traversal.text} is not in the scan")
             raw, value = block.attribute(steps[1])
             return self.resolve(raw, value, Context.of(block), depth + 1)
+        if root in ("var", "local") and len(steps) > 2:  # local.keys["us-east-1"], var.regions[0].name
+            return self._as_resolved(self._follow_value(traversal, ctx, depth + 1), traversal.text)
         if root == "module" and len(steps) >= 3:
             return self._module_output(traversal, ctx, depth)
         if root == "data" and len(steps) >= 4:
             block = self.index.data.get((ctx.scope, steps[1], steps[2]))
+            if steps[1] == "aws_region" and len(steps) == 4 and steps[3] in REGION_ATTRIBUTES and block is not None:
+                return self._data_region(block, traversal.text, depth)
             return DataRef(steps[1], steps[3], traversal.text, block)
         if root.startswith("aws_") and len(steps) >= 3:
             name = steps[1] + (steps[2] if steps[2].startswith("[") else "")
@@ -201,12 +414,16 @@ class Resolver:
         value = clean(rendered) if rendered is not MISSING else MISSING
         if value is not MISSING and value is not None and not contains_unknown(value):
             return Literal(value)
+        if rendered is MISSING:  # no rendering here (a dynamic block, a template part): the variable's own value
+            return self._as_resolved(self._variable_value(name, ctx, depth + 1), f"var.{name}")
         return Unknown(f"variable {name} has no value")
 
     def _module_output(self, traversal, ctx: Context, depth: int):
         steps = traversal.steps
         call = f"module.{steps[1]}" + (steps[2] if steps[2].startswith("[") else "")
         rest = steps[3:] if steps[2].startswith("[") else steps[2:]
+        if len(rest) > 1:  # module.keys.arns["us-east-1"]: into the output's value
+            return self._as_resolved(self._follow_value(traversal, ctx, depth + 1), traversal.text)
         if len(rest) != 1:
             return Unknown(f"{traversal.text} is not a module output")
         output = self.index.outputs.get((join_scope(ctx.scope, call), rest[0]))
@@ -306,6 +523,18 @@ class Resolver:
             return self._string_or_unknown(self.resolve(raw, rendered, Context.of(block)), "region argument")
         return self.provider_region(block)
 
+    def _data_region(self, block: Block, text: str, depth: int):
+        """``data.aws_region.x.name``: the Region the data source selects (v6 ``region`` or v5 ``name``
+        argument), else the Region of the provider it is configured with. No lookup is made."""
+        for argument in ("region", "name"):
+            raw, rendered = block.attribute(argument)
+            if raw is not MISSING or rendered is not MISSING:
+                return self.resolve(raw, rendered, Context.of(block), depth + 1)
+        if block.attribute("endpoint") != (MISSING, MISSING):
+            return Unknown(f"{text}: data.aws_region selects its Region by endpoint", expression=text)
+        region = self.provider_region(block, depth + 1)
+        return Literal(region) if isinstance(region, str) else Unknown(region.reason, expression=text)
+
     def provider_address(self, block: Block) -> str | None:
         """The root-module provider a resource uses, following ``providers`` maps of module calls.
 
@@ -333,7 +562,9 @@ class Resolver:
             scope = parent
         return None
 
-    def provider_region(self, block: Block) -> Any:
+    def provider_region(self, block: Block, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:  # a provider Region given by a data source of the same provider: a cycle
+            return Unknown("the provider Region depends on itself")
         provider_address = self.provider_address(block)
         provider = self.index.providers.get(provider_address) if provider_address else None
         if provider is None:
@@ -341,7 +572,7 @@ class Resolver:
         raw, rendered = provider.attribute("region")
         if raw is MISSING and rendered is MISSING:
             return Unknown(f"provider {provider_address} sets no region (it comes from the environment)")
-        return self._string_or_unknown(self.resolve(raw, rendered, Context.of(provider)),
+        return self._string_or_unknown(self.resolve(raw, rendered, Context.of(provider), depth + 1),
                                        f"region of provider {provider_address}")
 
     @staticmethod
@@ -361,6 +592,43 @@ class Resolver:
         if isinstance(resolved, (Ref, DataRef)):
             return Unknown(f"{resolved.text} is only known after apply")
         return resolved
+
+
+def _tree_of(resolved: Any) -> Any:
+    """A ``resolve`` answer as a value tree: a Literal's value, references and Unknowns as they are."""
+    return resolved.value if isinstance(resolved, Literal) else resolved
+
+
+def _literal_structure(tree: Any, depth: int = 0) -> Any:
+    """A value tree for consumers of literal values: sets as lists, references inside as Unknowns."""
+    if depth > 64:
+        return Unknown("structure nested too deeply")
+    if isinstance(tree, dict):
+        return {k: _literal_structure(v, depth + 1) for k, v in tree.items()}
+    if isinstance(tree, list):  # TfSet included
+        return [_literal_structure(item, depth + 1) for item in tree]
+    if isinstance(tree, (Ref, DataRef)):
+        return Unknown(f"{tree.text} is only known after apply", expression=tree.text)
+    if isinstance(tree, ResourceInstance):
+        return Unknown(f"{tree.block.address} is a whole resource, not a value")
+    return tree
+
+
+def _template_text(value: Any) -> "str | None":
+    """How Terraform writes a resolved value into a template; None when it is not a known scalar."""
+    if isinstance(value, Literal):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int)):
+        return str(value)
+    return None
+
+
+def _index_key(index: str) -> Any:
+    """``[0]`` -> 0, ``["a"]`` -> "a"."""
+    inner = index[1:-1]
+    return int(inner) if inner.isdigit() else inner.strip('"')
 
 
 def parse_policy(value: Any) -> Any:
@@ -461,12 +729,62 @@ def _merge_statements(base: list[Any], extra: Any) -> list[Any]:
     return kept + extra_list
 
 
+# --- nested blocks -------------------------------------------------------------------------------
+@dataclass
+class NestedBlock:
+    """A nested block (a Region entry, a notification target) as Terraform sees it."""
+
+    raw: "dict | None"          # its body as python-hcl2 wrote it (for a dynamic block: the content)
+    rendered: dict              # Checkov's rendering of it ({} inside a dynamic block: not the element's)
+    ctx: Context                # where its expressions are evaluated (with the dynamic block's iterator)
+    line: "int | None" = None
+    unresolved: "Unknown | None" = None   # a dynamic block whose elements are not known stands for them all
+    element: Any = None         # the for_each key of a dynamic block's element
+
+    def pair(self, name: str) -> tuple[Any, Any]:
+        return (self.raw.get(name, MISSING) if self.raw is not None else MISSING), self.rendered.get(name, MISSING)
+
+    def describe(self, text: str) -> str:
+        """An expression of a dynamic block's content, with the element it was evaluated for."""
+        return text if not self.ctx.bindings else f"{text} (for_each element {_element_text(self.element)})"
+
+
+def _leaves(value: Any, depth: int = 0) -> list:
+    """The scalars, references and Unknowns of a value tree."""
+    if depth > 32:
+        return []
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item, depth + 1)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item, depth + 1)]
+    return [value]
+
+
+def _element_text(key: Any) -> str:
+    return f'"{key}"' if isinstance(key, str) else str(key)
+
+
+def _with_lines(items: list, lines: list[int]) -> list[tuple[Any, "int | None"]]:
+    """Items paired with their lines, or with None when the lines found do not match them one to one."""
+    return list(zip(items, lines)) if len(lines) == len(items) else [(item, None) for item in items]
+
+
+def _iterator_name(raw: Any, label: str) -> "str | None":
+    """A dynamic block's iterator: ``iterator = r`` (python-hcl2 writes ``${r}``), else the block's label."""
+    if raw is MISSING:
+        return label
+    value = unwrap(raw)
+    traversal = reference_in(value) or parse_traversal(value) if isinstance(value, str) else None
+    return traversal.root if traversal is not None and len(traversal.steps) == 1 else None
+
+
 # --- the model -----------------------------------------------------------------------------------
 class TerraformModelBuilder:
     def __init__(self, index: GraphIndex, raw_files: RawFiles) -> None:
         self.index = index
         self.resolver = Resolver(index, raw_files)
         self.model = ScanModel()
+        self._identities: "dict[str, tuple[Any, Any]] | None" = None
 
     def build(self) -> ScanModel:
         for block in self.index.resources_of(KEY_TYPES):
@@ -565,23 +883,65 @@ class TerraformModelBuilder:
         )
 
     def _entries(self, block: Block):
-        if isinstance(block.raw, dict) and "dynamic" in block.raw:
-            return Unknown("Region entries come from dynamic blocks")
-        entries = []
-        for attribute in ("region", "regions"):  # provider v5 and v6 block names
-            rendered = _blocks(block.conf.get(attribute))
-            raw = _blocks(block.raw.get(attribute)) if isinstance(block.raw, dict) else []
-            if raw and len(raw) != len(rendered):
-                raw = []
-            lines = self._block_lines(block, attribute)
-            for position, entry in enumerate(rendered):
-                entry_raw = raw[position] if raw else None
-                entries.append(self._entry(block, entry, entry_raw))
-                entries[-1].line = lines[position] if len(lines) == len(rendered) else None
+        entries = [self._entry(block, nested) for attribute in ("region", "regions")  # provider v5 and v6 names
+                   for nested in self._nested_blocks(block, attribute)]
+        if not entries:  # Terraform requires one at least: a dynamic block over an empty collection, say
+            return Unknown("the replication set has no Region entries")
+        if all(entry.line for entry in entries):  # static and dynamic blocks in the order they are written
+            entries.sort(key=lambda entry: entry.line)
         return entries
 
+    def _nested_blocks(self, block: Block, label: str, parent: "NestedBlock | None" = None) -> "list[NestedBlock]":
+        """The ``label`` blocks of a resource (or of its nested ``parent`` block) as Terraform sees them:
+        static ones, and dynamic ones expanded.
+
+        Checkov's graph expands dynamic blocks only partly (and mixes the result into the
+        static blocks), so with a dynamic block present everything is read from the raw HCL.
+        """
+        own_blocks = parent is None
+
+        def lines(name: str) -> list[int]:  # only a resource's own nested blocks are told apart by line
+            return self._block_lines(block, name) if own_blocks else []
+
+        if parent is None:
+            parent = NestedBlock(block.raw if isinstance(block.raw, dict) else None, block.conf, Context.of(block))
+        raw, conf, ctx = parent.raw, parent.rendered, parent.ctx
+        if raw is None:
+            if "dynamic" in conf:
+                return [NestedBlock(None, {}, ctx, None, Unknown("the dynamic blocks here cannot be read"))]
+            return [NestedBlock(None, entry, ctx, line) for entry, line in _with_lines(_blocks(conf.get(label)),
+                                                                                        lines(label))]
+        dynamic = [body[label] for body in _blocks(raw.get("dynamic")) if isinstance(body.get(label), dict)]
+        static_raw, rendered = _blocks(raw.get(label)), _blocks(conf.get(label))
+        if dynamic or len(rendered) != len(static_raw):
+            rendered = [{}] * len(static_raw)
+        nested = [NestedBlock(entry_raw, entry, ctx, line) for (entry_raw, entry), line in
+                  _with_lines(list(zip(static_raw, rendered)), lines(label))]
+        for body, line in _with_lines(dynamic, lines(f'dynamic\\s+"{label}"')):
+            nested += self._expand(body, label, ctx, line)
+        return nested
+
+    def _expand(self, body: dict, label: str, ctx: Context, line: "int | None") -> "list[NestedBlock]":
+        """One dynamic block: one nested block per for_each element, in Terraform's order."""
+        iterator = _iterator_name(body.get("iterator", MISSING), label)
+        contents = _blocks(body.get("content"))
+        raw_for_each = body.get("for_each")
+        text = _expression_text(raw_for_each, MISSING)
+        if iterator is None or len(contents) != 1 or not (isinstance(raw_for_each, list) and len(raw_for_each) == 1):
+            items: Any = Unknown("its iterator, for_each or content is not read")
+        else:
+            items = for_each_items(self.resolver.value(raw_for_each[0], ctx))
+            if not is_unknown(items) and len(items) > MAX_DYNAMIC_ELEMENTS:
+                items = Unknown(f"more than {MAX_DYNAMIC_ELEMENTS} elements")
+        if is_unknown(items):
+            unresolved = Unknown(f'the for_each of dynamic "{label}" ({text}) is not resolved ({items.reason})',
+                                 expression=f'dynamic "{label}" over {text}')
+            return [NestedBlock(None, {}, ctx, line, unresolved)]
+        return [NestedBlock(contents[0], {}, ctx.bind(iterator, key, value), line, element=key)
+                for key, value in items]
+
     def _block_lines(self, block: Block, name: str) -> list[int]:
-        """Line numbers of the nested ``name {`` blocks inside a resource block, in order."""
+        """Line numbers of the nested ``name {`` blocks inside a resource block, in order (``name`` is a regex)."""
         start, end = block.conf.get("__start_line__"), block.conf.get("__end_line__")
         if not isinstance(start, int) or not isinstance(end, int):
             return []
@@ -589,24 +949,25 @@ class TerraformModelBuilder:
         lines = self.resolver.raw_files.lines(block.file_path)
         return [number for number in range(start, min(end, len(lines)) + 1) if opening.match(lines[number - 1])]
 
-    def _entry(self, block: Block, rendered: dict, raw: dict | None) -> RegionEntry:
-        ctx = Context.of(block)
-
-        def pair(name: str) -> tuple[Any, Any]:
-            return (raw.get(name, MISSING) if raw is not None else MISSING), rendered.get(name, MISSING)
-
-        name = self.resolver._string_or_unknown(self.resolver.resolve(*pair("name"), ctx), "Region entry name")
-        raw_key, rendered_key = pair("kms_key_arn")
+    def _entry(self, block: Block, nested: "NestedBlock") -> RegionEntry:
+        if nested.unresolved is not None:  # entries of a dynamic block not expanded: how many, and which, is unknown
+            return RegionEntry(nested.unresolved, Unknown(nested.unresolved.reason), nested.line)
+        ctx = nested.ctx
+        name = self.resolver._string_or_unknown(self.resolver.resolve(*nested.pair("name"), ctx), "Region entry name")
+        if is_unknown(name):  # details lines name the entry by its expression as written
+            name = Unknown(name.reason, expression=nested.describe(_expression_text(*nested.pair("name"))))
+        raw_key, rendered_key = nested.pair("kms_key_arn")
         if raw_key is MISSING and rendered_key is MISSING:
-            return RegionEntry(name, None)
+            return RegionEntry(name, None, nested.line)
         resolved = self.resolver.resolve(raw_key, rendered_key, ctx)
-        text = _expression_text(raw_key, rendered_key)
+        bound_reference = ctx.bindings and isinstance(resolved, (Ref, DataRef))  # aws_kms_key.k["us-east-1"].arn
+        text = resolved.text if bound_reference else nested.describe(_expression_text(raw_key, rendered_key))
         key_ref = self._key_ref(resolved, text)
         if isinstance(key_ref, KeyRef) and key_ref.key is not None:
             users = self.model.key_users.setdefault(key_ref.key.name, [])
             if block.address not in users:
                 users.append(block.address)
-        return RegionEntry(name, key_ref)
+        return RegionEntry(name, key_ref, nested.line)
 
     def _key_ref(self, resolved: Any, text: str) -> "KeyRef | Unknown | None":
         if isinstance(resolved, Literal):
@@ -615,6 +976,10 @@ class TerraformModelBuilder:
             if not isinstance(resolved.value, str):
                 return Unknown(f"{text} is not a string")
             return key_ref_from_literal(resolved.value)
+        if isinstance(resolved, UnknownTemplate):  # "arn:aws:kms:${data.aws_region.west.name}:${local.account}:key/..."
+            classified = classify_key_template(resolved.text)
+            if classified is not None:
+                return KeyRef(text, classified[0], region=classified[1])
         if isinstance(resolved, DataRef):
             return KeyRef(text, naming_of(resolved.type, resolved.attribute, resolved.text),
                           region=Unknown(f"{resolved.text} is a data source lookup"))
@@ -647,11 +1012,49 @@ class TerraformModelBuilder:
         for block in self.index.resources_of({SNS_TOPIC}):
             self.model.topics[block.address] = SnsTopic(block.address, self._topic_key(block))
         for plan in self.index.resources_of({RESPONSE_PLAN}):
-            for label, target in self.index.references.get(plan.address, []):
-                used_through = label.startswith("chat_channel") or label.endswith("sns_topic_arn")
-                topic = self.model.topics.get(target.address)
-                if used_through and topic is not None and plan.address not in topic.used_by:
+            for address in self._topics_used_by(plan):
+                topic = self.model.topics[address]
+                if plan.address not in topic.used_by:
                     topic.used_by.append(plan.address)
+
+    def _topics_used_by(self, plan: Block) -> list[str]:
+        """Topics of the scan a response plan's chat channel and notification targets name, through
+        every path a key reference is followed through (locals, module outputs, instances, literal ARNs)."""
+        whole_plan = NestedBlock(plan.raw if isinstance(plan.raw, dict) else None, plan.conf, Context.of(plan))
+        values = [self._value_of(whole_plan, "chat_channel")]
+        for template in self._nested_blocks(plan, "incident_template"):
+            values += [self._value_of(target, "sns_topic_arn")
+                       for target in self._nested_blocks(plan, "notification_target", template)]
+        return list(dict.fromkeys(address for value in values for leaf in _leaves(value)
+                                  for address in self._topics_named_by(leaf)))
+
+    def _value_of(self, nested: "NestedBlock", name: str) -> Any:
+        raw, rendered = nested.pair(name)
+        if nested.unresolved is not None:
+            return nested.unresolved
+        if isinstance(raw, list) and len(raw) == 1:
+            return self.resolver.value(raw[0], nested.ctx)  # python-hcl2 wraps each value in one list
+        return _tree_of(self.resolver.resolve(raw, rendered, nested.ctx))
+
+    def _topics_named_by(self, value: Any) -> list[str]:
+        if isinstance(value, Ref) and value.block is not None and value.block.type == SNS_TOPIC \
+                and value.attribute in ("arn", "id"):  # a topic's id is its ARN
+            return [value.block.address]
+        text = value.text if isinstance(value, UnknownTemplate) else value
+        parts = sns_topic_arn_parts(text) if isinstance(text, str) else None
+        if parts is None:
+            return []
+        region, name = parts
+        return [address for address, identity in self._topic_identities().items() if identity == (name, region)]
+
+    def _topic_identities(self) -> "dict[str, tuple[Any, Any]]":
+        """Topic address -> (name, Region), for literal ARNs. The account is never compared: a
+        configuration rarely says which account it is applied to."""
+        if self._identities is None:
+            self._identities = {block.address: (self.resolver.scalar(block, "name"),
+                                                self.resolver.region_of_resource(block))
+                                for block in self.index.resources_of({SNS_TOPIC})}
+        return self._identities
 
 
 def _provider_name(value: Any) -> str | None:

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ckv_im.iam_policy import (
+    STACK_REGION_TEXT,
     INCIDENT_MANAGER_SERVICES,
     REQUIRED_ACTIONS,
     action_pattern_matches,
@@ -76,6 +77,10 @@ def im8(doc, region=REGION) -> Result:
 
 def missing_line(service, action):
     return f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
+
+
+def near_miss_line(service, action, label, reason):
+    return f"{missing_line(service, action)}. {label} names {service} in kms:ViaService, but {reason}"
 
 
 GOOD = policy(allow(sid="IncidentManager"))
@@ -190,7 +195,8 @@ def test_allow_string_not_equals_next_to_string_like_excludes_a_service():
                  "StringNotEquals": {"kms:ViaService": "ssm-contacts.us-east-1.amazonaws.com"}}
     result = im7(policy(allow(condition=condition)))
     assert result.status is Status.FAILED
-    assert missing_line("ssm-contacts", "kms:CreateGrant") in result.details
+    excluded = 'its StringNotEquals value "ssm-contacts.us-east-1.amazonaws.com" excludes it'
+    assert near_miss_line("ssm-contacts", "kms:CreateGrant", "Statement 0", excluded) in result.details
     assert all(not line.startswith("ssm-incidents") for line in result.details)
 
 
@@ -403,6 +409,175 @@ def test_string_equals_with_star_never_matches_with_unknown_region():
 def test_deny_with_unknown_region(op, values, expected):
     doc = policy(allow(), deny(condition={op: {"kms:ViaService": values}}))
     assert im7(doc, Unknown("var.region")).status is expected
+
+
+# Condition values are case-sensitive (except ...IgnoreCase); operators, keys and actions are not ---
+SHOUTED_INCIDENTS = "SSM-INCIDENTS.us-east-1.amazonaws.com"   # RULES.md's example
+CONTACTS_PINNED = PINNED_VALUES[1]
+STACK_PINNED = [f"ssm-incidents.{STACK_REGION_TEXT}.amazonaws.com", f"ssm-contacts.{STACK_REGION_TEXT}.amazonaws.com"]
+
+
+@pytest.mark.parametrize("op, values, region, expected", [
+    # RULES.md: a value SSM-INCIDENTS.us-east-1.amazonaws.com under StringEquals admits nothing ...
+    ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], REGION, Status.FAILED),
+    ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], Unknown("var.region"), Status.FAILED),
+    ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], STACK_REGION, Status.FAILED),
+    # ... and under StringEqualsIgnoreCase it admits ssm-incidents in us-east-1, in no other Region
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, CONTACTS_PINNED], REGION, Status.PASSED),
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, CONTACTS_PINNED], "eu-west-1", Status.FAILED),
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, CONTACTS_PINNED], Unknown("var.region"), Status.UNKNOWN),
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, CONTACTS_PINNED], STACK_REGION, Status.UNKNOWN),
+    # StringLike has no IgnoreCase twin: a glob with a capital letter matches no service name
+    ("StringLike", ["SSM-Incidents.*.amazonaws.com", SEED_VALUES[1]], REGION, Status.FAILED),
+    ("StringLike", ["SSM-Incidents.*.amazonaws.com", SEED_VALUES[1]], Unknown("var.region"), Status.FAILED),
+    ("StringLike", ["SSM-Incidents.*.amazonaws.com", SEED_VALUES[1]], STACK_REGION, Status.FAILED),
+    ("StringLike", ["Ssm-*"], REGION, Status.FAILED),
+    ("StringLike", ["ssm-incidents.US-EAST-1.amazonaws.com", SEED_VALUES[1]], REGION, Status.FAILED),
+    # pinned to a Region that cannot exist: no Region name holds a capital letter
+    ("StringLike", ["ssm-incidents.US-EAST-1.amazonaws.com", SEED_VALUES[1]], Unknown("var.region"), Status.FAILED),
+    ("StringLike", ["ssm-incidents.us-east-1.amazonaws.com", SEED_VALUES[1]], Unknown("var.region"), Status.UNKNOWN),
+    # the stack Region written with !Sub: the marker is compared as the Region it stands for
+    ("StringEquals", STACK_PINNED, STACK_REGION, Status.PASSED),
+    ("StringEquals", [f"SSM-Incidents.{STACK_REGION_TEXT}.amazonaws.com", STACK_PINNED[1]], STACK_REGION,
+     Status.FAILED),
+    ("StringEqualsIgnoreCase", [f"SSM-Incidents.{STACK_REGION_TEXT}.amazonaws.com", STACK_PINNED[1]], STACK_REGION,
+     Status.PASSED),
+    ("StringLike", [f"SSM-Incidents.{STACK_REGION_TEXT}.amazonaws.com", STACK_PINNED[1]], STACK_REGION,
+     Status.FAILED),
+    ("StringLike", [f"ssm-incidents.{STACK_REGION_TEXT}.amazon*", STACK_PINNED[1]], STACK_REGION, Status.PASSED),
+])
+def test_allow_compares_via_service_values_case_sensitively(op, values, region, expected):
+    result = im7(policy(allow(op=op, values=values)), region)
+    assert result.status is expected
+    if expected is Status.FAILED:
+        assert any(line.startswith("ssm-incidents cannot call kms:CreateGrant") for line in result.details)
+
+
+@pytest.mark.parametrize("op, key", [("stringequals", "KMS:VIASERVICE"), ("STRINGEQUALS", "kms:viaservice")])
+def test_only_values_are_case_sensitive(op, key):
+    lower = policy(allow(condition={op: {key: PINNED_VALUES}}, action=["KMS:CREATEGRANT", "kms:describekey"]))
+    assert im7(lower).status is Status.PASSED
+    mixed = policy(allow(condition={op: {key: [v.replace("ssm-", "SSM-") for v in PINNED_VALUES]}}))
+    assert im7(mixed).status is Status.FAILED
+
+
+@pytest.mark.parametrize("op, values, region, denied", [
+    ("StringEquals", SHOUTED_INCIDENTS, REGION, set()),
+    ("StringEqualsIgnoreCase", SHOUTED_INCIDENTS, REGION, {"ssm-incidents"}),
+    ("StringLike", "SSM-*", REGION, set()),
+    ("StringLike", "SSM-*", Unknown("var.region"), set()),
+    # "deny unless via these": a mixed-case value matches no call, so the call via ssm-incidents is denied
+    ("StringNotEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], REGION, {"ssm-incidents"}),
+    ("StringNotEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], Unknown("var.region"), {"ssm-incidents"}),
+    ("StringNotEqualsIgnoreCase", [SHOUTED_INCIDENTS, CONTACTS_PINNED], REGION, set()),
+    ("StringNotLike", ["SSM-*"], REGION, {"ssm-incidents", "ssm-contacts"}),
+    ("StringNotLike", ["ssm-incidents.*", "SSM-CONTACTS.*"], REGION, {"ssm-contacts"}),
+])
+def test_deny_compares_via_service_values_case_sensitively(op, values, region, denied):
+    result = im7(policy(allow(), deny(condition={op: {"kms:ViaService": values}}, sid="DenyOthers")), region)
+    assert result.status is (Status.FAILED if denied else Status.PASSED)
+    for service in INCIDENT_MANAGER_SERVICES:
+        for action in REQUIRED_ACTIONS:
+            line = f'statement "DenyOthers" denies {action} via {service}'
+            assert (line in result.details) is (service in denied)
+
+
+def test_mixed_case_value_still_makes_an_incident_manager_key_that_fails():
+    """The "Incident Manager key" test (RULES.md, Terms (b)) stays case-insensitive, so the key is judged."""
+    doc = policy(allow(op="StringEquals", values=[SHOUTED_INCIDENTS, "Ssm-Contacts.us-east-1.amazonaws.com"]))
+    assert names_incident_manager(doc) is True
+    result = im7(doc)
+    assert result.status is Status.FAILED
+    assert len(result.details) == 4
+
+
+# Details lines: the statement that names a service but does not admit it --------------------------
+AWS_GUIDE_SID = "Allow CreateGrant through AWS Systems Manager Incident Manager"
+AWS_GUIDE_VALUES = ["ssm-incidents.amazonaws.com", "ssm-contacts.amazonaws.com"]   # the guide's, without a Region
+
+
+@pytest.mark.parametrize("region", [REGION, Unknown("var.region"), STACK_REGION])
+def test_aws_guide_statement_is_named_and_its_values_lack_the_region(region):
+    result = im7(policy(allow(sid=AWS_GUIDE_SID, values=AWS_GUIDE_VALUES)), region)
+    assert result.status is Status.FAILED
+    assert set(result.details) == {
+        near_miss_line(service, action, f'Statement "{AWS_GUIDE_SID}"',
+                       f'its value "{service}.amazonaws.com" lacks the Region ({service}.<region>.amazonaws.com)')
+        for service in INCIDENT_MANAGER_SERVICES for action in REQUIRED_ACTIONS}
+
+
+def test_statement_without_sid_is_named_by_its_index():
+    result = im7(policy(allow(action="kms:*", condition=None), allow(values=AWS_GUIDE_VALUES)))
+    assert near_miss_line("ssm-contacts", "kms:DescribeKey", "Statement 1",
+                          'its value "ssm-contacts.amazonaws.com" lacks the Region '
+                          "(ssm-contacts.<region>.amazonaws.com)") in result.details
+
+
+@pytest.mark.parametrize("op, value, region, reason", [
+    ("StringEquals", "ssm-incidents.us-east-1.amazonaws.com", "eu-west-1",
+     'its value "ssm-incidents.us-east-1.amazonaws.com" names Region us-east-1, but the key is in eu-west-1'),
+    ("StringLike", "ssm-incidents.us-east-?.amazonaws.com", "eu-west-1",
+     'its value "ssm-incidents.us-east-?.amazonaws.com" does not match ssm-incidents.eu-west-1.amazonaws.com'),
+    ("StringEquals", SHOUTED_INCIDENTS, REGION,
+     f'its value "{SHOUTED_INCIDENTS}" differs in case from ssm-incidents.us-east-1.amazonaws.com '
+     "(StringEquals compares values case-sensitively, StringEqualsIgnoreCase does not)"),
+    ("StringLike", "SSM-Incidents.*.amazonaws.com", Unknown("var.region"),
+     'its value "SSM-Incidents.*.amazonaws.com" differs in case from ssm-incidents.<region>.amazonaws.com '
+     "(StringLike compares values case-sensitively)"),
+    ("StringEquals", f"SSM-Incidents.{STACK_REGION_TEXT}.amazonaws.com", STACK_REGION,
+     'its value "SSM-Incidents.${AWS::Region}.amazonaws.com" differs in case from '
+     "ssm-incidents.${AWS::Region}.amazonaws.com "
+     "(StringEquals compares values case-sensitively, StringEqualsIgnoreCase does not)"),
+    ("StringEquals", "ssm-incidents.*.amazonaws.com", REGION,
+     'its StringEquals value "ssm-incidents.*.amazonaws.com" holds a wildcard, which only StringLike expands'),
+    ("StringEqualsIgnoreCase", "SSM-Incidents.*.amazonaws.com", Unknown("var.region"),
+     'its StringEqualsIgnoreCase value "SSM-Incidents.*.amazonaws.com" holds a wildcard, which only StringLike '
+     "expands"),
+    ("StringEqualsIgnoreCase", "SSM-INCIDENTS.amazonaws.com", REGION,
+     'its value "SSM-INCIDENTS.amazonaws.com" lacks the Region (ssm-incidents.<region>.amazonaws.com)'),
+    ("StringEquals", "ssm-incidents-beta.us-east-1.amazonaws.com", REGION,
+     'its value "ssm-incidents-beta.us-east-1.amazonaws.com" does not match ssm-incidents.us-east-1.amazonaws.com'),
+])
+def test_near_miss_says_why_the_value_does_not_admit_the_service(op, value, region, reason):
+    doc = policy(allow(op=op, values=[value, "ssm-contacts.*.amazonaws.com"], sid="IncidentManager"),
+                 allow(op="StringLike", values="ssm-contacts.*.amazonaws.com"))
+    result = im7(doc, region)
+    assert result.status is Status.FAILED
+    assert near_miss_line("ssm-incidents", "kms:CreateGrant", 'Statement "IncidentManager"', reason) in result.details
+    assert all(line.startswith("ssm-incidents cannot call") for line in result.details)
+
+
+@pytest.mark.parametrize("statement", [
+    allow(values="ec2.*.amazonaws.com"),                                  # names no Incident Manager service
+    allow(values=AWS_GUIDE_VALUES, action="kms:Decrypt"),                 # not for the action
+    allow(values=AWS_GUIDE_VALUES, principal=None),                       # no principal: never a grant
+    allow(condition={"StringLike": {"aws:SourceVpc": "ssm-incidents.amazonaws.com"}}),   # another condition key
+    deny(action="kms:Decrypt", condition={"StringEquals": {"kms:ViaService": "ssm-incidents.amazonaws.com"}}),
+])
+def test_statements_that_are_no_near_miss_are_not_named(statement):
+    result = im7(policy(statement))
+    assert result.status is Status.FAILED
+    assert missing_line("ssm-incidents", "kms:CreateGrant") in result.details
+
+
+def test_near_miss_for_one_action_is_not_named_for_the_other():
+    doc = policy(allow(action="kms:DescribeKey", values=AWS_GUIDE_VALUES, sid="DescribeOnly"))
+    result = im7(doc)
+    assert missing_line("ssm-incidents", "kms:CreateGrant") in result.details
+    assert any(line.startswith(missing_line("ssm-incidents", "kms:DescribeKey") + '. Statement "DescribeOnly"')
+               for line in result.details)
+
+
+def test_near_miss_details_stay_short():
+    long_value = "ssm-incidents." + "x" * 1000 + ".amazonaws.com"
+    doc = policy(*[allow(op="StringEquals", values=[long_value, f"SSM-INCIDENTS.{n}", "ssm-incidents.amazonaws.com",
+                                                    "ssm-incidents.eu-west-1.amazonaws.com"], sid="S" * 500)
+                   for n in range(50)])
+    result = im7(doc)
+    assert result.status is Status.FAILED
+    assert len(result.details) == 4
+    assert all(len(line) < 3000 for line in result.details)
+    assert result.details[0].count(" names ssm-incidents in kms:ViaService") == 3
 
 
 # Whole-policy inputs ------------------------------------------------------------------------------
@@ -625,6 +800,9 @@ def test_wildcard_principal_fails(principal):
     ("StringLike", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/incident-lead"),
     ("StringEqualsIfExists", "kms:CallerAccount", "111122223333"),
     ("StringEquals", "kms:CallerAccount", 111122223333),
+    # a pin's value is what it is, whatever its case: it still pins the caller
+    ("StringEquals", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/IncidentLead"),
+    ("STRINGLIKE", "Aws:PrincipalArn", "arn:aws:iam::111122223333:role/IncidentLead"),
 ])
 def test_wildcard_principal_pinned_to_the_caller_passes(op, key, value):
     doc = policy(allow(principal="*", condition=grant_condition_with(op, key, value)))
@@ -683,6 +861,23 @@ def test_wildcard_principal_on_region_pinned_grant_with_unknown_region_is_unknow
     assert im8(doc, "eu-west-1").status is Status.PASSED
 
 
+@pytest.mark.parametrize("op, values, region, expected", [
+    # a mixed-case value never matches: the statement grants nothing, so its "*" exposes nothing
+    ("StringLike", ["SSM-Incidents.*.amazonaws.com", "SSM-Contacts.*.amazonaws.com"], REGION, Status.PASSED),
+    ("StringEquals", [SHOUTED_INCIDENTS, "SSM-CONTACTS.us-east-1.amazonaws.com"], REGION, Status.PASSED),
+    ("StringEquals", [SHOUTED_INCIDENTS, "SSM-CONTACTS.us-east-1.amazonaws.com"], Unknown("var.region"),
+     Status.PASSED),
+    # ... unless the operator ignores case
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, "SSM-CONTACTS.us-east-1.amazonaws.com"], REGION, Status.FAILED),
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, "SSM-CONTACTS.us-east-1.amazonaws.com"], "eu-west-1",
+     Status.PASSED),
+    ("StringEqualsIgnoreCase", [SHOUTED_INCIDENTS, "SSM-CONTACTS.us-east-1.amazonaws.com"], Unknown("var.region"),
+     Status.UNKNOWN),
+])
+def test_wildcard_principal_grant_is_matched_case_sensitively(op, values, region, expected):
+    assert im8(policy(allow(principal="*", op=op, values=values)), region).status is expected
+
+
 def test_wildcard_principal_on_partial_grant_still_fails():
     doc = policy(allow(principal="*", action="kms:DescribeKey", values="ssm-contacts.*.amazonaws.com"))
     assert im8(doc).status is Status.FAILED
@@ -734,11 +929,13 @@ def _random_policy(rnd):
 
     def values():
         return [maybe(lambda: rnd.choice(SEED_VALUES + PINNED_VALUES + ["ssm-*", "", "*.eu-west-1.amazonaws.com",
-                                                                         "ssm-incidents.amazonaws.com"]))
+                                                                         "ssm-incidents.amazonaws.com", "SSM-*",
+                                                                         SHOUTED_INCIDENTS]))
                 for _ in range(rnd.randint(1, 3))]
 
     def condition():
-        operators = ["StringLike", "StringEquals", "StringNotEquals", "StringNotLike", "ForAnyValue:StringLike"]
+        operators = ["StringLike", "StringEquals", "StringNotEquals", "StringNotLike", "ForAnyValue:StringLike",
+                     "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"]
         block = {"kms:ViaService": values()}
         if rnd.random() < 0.3:
             block[rnd.choice(["kms:CallerAccount", "aws:SourceAccount"])] = [maybe(lambda: rnd.choice(["1", "1*"]))]

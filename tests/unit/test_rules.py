@@ -172,3 +172,68 @@ def test_plan_rules(change, im15, im16):
 def test_plan_rules_give_no_result_outside_a_plan():
     assert rules.plan_keeps_replication_set(rset(entry("a", "a")), EMPTY).status is Status.UNKNOWN
     assert rules.plan_keeps_used_keys(rset(entry("a", "a")), EMPTY).status is Status.UNKNOWN
+
+
+# --- details lines name unresolved entries by their expression, in grammatical sentences --------------
+LOCAL_REGION = Unknown("Region entry name is not a literal Region", expression="local.current_region")
+
+
+def test_an_unresolved_entry_is_named_by_its_expression():
+    result = rules.customer_managed_keys_everywhere(
+        rset(RegionEntry(LOCAL_REGION, None, line=3), RegionEntry("eu-west-1", None, line=6)), EMPTY)
+    assert result.details == ("entries local.current_region (line 3) and eu-west-1 (line 6) use the AWS owned key: "
+                              "give them customer managed keys",)
+
+
+def test_one_entry_is_singular():
+    result = rules.customer_managed_keys_everywhere(rset(RegionEntry(LOCAL_REGION, None, line=3),
+                                                         entry("eu-west-1", "eu-west-1")), EMPTY)
+    assert result.details == ("entry local.current_region (line 3) uses the AWS owned key: "
+                              "give it a customer managed key",)
+
+
+def test_an_unresolved_region_without_an_expression_says_why():
+    result = rules.customer_managed_keys_everywhere(rset(RegionEntry(Unknown("known only after apply"), None)), EMPTY)
+    assert result.details == ("entry an unresolved Region (known only after apply) uses the AWS owned key: "
+                              "give it a customer managed key",)
+
+
+def test_ckv_im_4_details_name_both_groups():
+    result = rules.all_or_no_customer_managed_keys(
+        rset(entry("us-east-1", "us-east-1"), RegionEntry(LOCAL_REGION, None, line=3),
+             RegionEntry("eu-west-1", None, line=6)), EMPTY)
+    assert result.details == ("entry us-east-1 uses a customer managed key but local.current_region (line 3) and "
+                              "eu-west-1 (line 6) use the AWS owned key: use customer managed keys in all Regions "
+                              "or in none",)
+    undecided = rules.all_or_no_customer_managed_keys(
+        rset(entry("us-east-1", "us-east-1"), RegionEntry(LOCAL_REGION, Unknown("var.key has no value"), line=3)),
+        EMPTY)
+    assert undecided.details == ("the key of entry local.current_region (line 3) is not resolved and could be "
+                                 "unset",)
+
+
+def test_ckv_im_13_undecided_keys_are_plural_for_several_entries():
+    result = rules.customer_managed_keys_everywhere(
+        rset(RegionEntry("us-east-1", Unknown("x"), line=2), RegionEntry(LOCAL_REGION, Unknown("y"), line=5)), EMPTY)
+    assert result.details == ("the keys of entries us-east-1 (line 2) and local.current_region (line 5) are not "
+                              "resolved and could be unset",)
+
+
+def test_ckv_im_3_and_14_name_the_entry_by_its_expression():
+    region_result = rules.key_region_matches_entry(
+        rset(RegionEntry(LOCAL_REGION, KeyRef("aws_kms_key.east.arn", "key_arn", region="us-east-1"), line=3)), EMPTY)
+    assert region_result.details == ("Region entry local.current_region (line 3) uses aws_kms_key.east.arn in "
+                                     "us-east-1",)
+    naming_result = rules.keys_named_by_arn(
+        rset(RegionEntry(LOCAL_REGION, KeyRef("aws_kms_key.east.key_id", "key_id"), line=3)), EMPTY)
+    assert naming_result.details == ("Region entry local.current_region (line 3) names its key by a key ID "
+                                     "(aws_kms_key.east.key_id): use the key ARN",)
+
+
+def test_ckv_im_5_names_the_unresolved_entries():
+    result = rules.provider_region_is_replicated(
+        rset(RegionEntry("us-west-2", None), RegionEntry(LOCAL_REGION, None, line=3), provider_region="us-east-1"),
+        EMPTY)
+    assert result.status is Status.UNKNOWN
+    assert result.details == ("provider Region us-east-1 is not among the resolved Region entries; the Region of "
+                              "entry local.current_region (line 3) is not resolved",)
