@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ckv_im.iam_policy import STACK_REGION_TEXT
-from ckv_im.model import Unknown, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
 
 MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are not evaluated
 _DYNAMIC_REFERENCE = re.compile(r"\{\{(resolve:[^}]*)\}\}")

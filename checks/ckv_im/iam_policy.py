@@ -23,7 +23,7 @@ from enum import IntEnum
 from functools import lru_cache, partial
 from typing import Any, Callable
 
-from ckv_im.model import Result, StackRegion, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION_TEXT, Result, StackRegion, UnknownTemplate, is_unknown
 
 __all__ = [
     "INCIDENT_MANAGER_SERVICES",
@@ -141,12 +141,9 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
 # AWS compares condition values case-sensitively (except the ...IgnoreCase operators), and the
 # service name it puts in kms:ViaService is lower case, as Region names are.
 #
-# A CloudFormation key lives in the stack Region, and a policy value built with
-# !Sub "...${AWS::Region}..." or !Ref AWS::Region names the same Region: the adapter writes that
-# Region as this marker, which for such a key stands for the key Region. A value pinned to a
-# Region by name may or may not be it. (Control characters: no template can hold the marker
-# literally, so a plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
-STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
+# A value the CloudFormation adapter built with the stack Region holds STACK_REGION_TEXT (see
+# ckv_im.model), which for a key of that stack stands for the key Region. A value pinned to a
+# Region by name may or may not be it.
 
 
 def _known_region(key_region: Any) -> str | None:

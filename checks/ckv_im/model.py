@@ -77,6 +77,12 @@ class StackRegion:
 
 STACK_REGION = StackRegion()
 
+# The stack Region inside a string: a policy value built with !Sub "...${AWS::Region}..." or
+# !Ref AWS::Region names the Region of the stack's own keys, and the CloudFormation adapter writes
+# that Region as this marker. (Control characters: no template can hold the marker literally, so a
+# plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
+STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
+
 Region = Union[str, Unknown, StackRegion]
 
 

@@ -5,8 +5,7 @@ import pytest
 
 from ckv_im.cloudformation_model import build_model
 from ckv_im.cloudformation_values import ResourceToken, TemplateValues, UnknownToken, line_of, shown
-from ckv_im.iam_policy import STACK_REGION_TEXT
-from ckv_im.model import STACK_REGION, KeyRef, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION, STACK_REGION_TEXT, KeyRef, UnknownTemplate, is_unknown
 
 TEMPLATE = {
     "Parameters": {

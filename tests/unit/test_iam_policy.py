@@ -11,7 +11,6 @@ import time
 import pytest
 
 from ckv_im.iam_policy import (
-    STACK_REGION_TEXT,
     INCIDENT_MANAGER_SERVICES,
     REQUIRED_ACTIONS,
     action_pattern_matches,
@@ -19,7 +18,7 @@ from ckv_im.iam_policy import (
     required_grants_result,
     wildcard_principal_result,
 )
-from ckv_im.model import STACK_REGION, Result, Status, Unknown, UnknownTemplate
+from ckv_im.model import STACK_REGION, STACK_REGION_TEXT, Result, Status, Unknown, UnknownTemplate
 
 REGION = "us-east-1"
 ACCOUNT_ROOT = {"AWS": "arn:aws:iam::111122223333:root"}
