@@ -12,11 +12,13 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 
 from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.engine_shell import run_rule
-from ckv_im.model import Result, ScanModel, Subject, Unknown
+from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.model_cache import ModelCache
 from ckv_im.plan_model import plan_model
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
-from ckv_im.terraform_model import IM_RESOURCE_PATTERNS, KEY_TYPES, REPLICATION_SET, SNS_TOPIC, TerraformModelBuilder
+from ckv_im.rendered_values import unwrap
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index
+from ckv_im.terraform_model import TerraformModelBuilder
+from ckv_im.terraform_types import RESOURCE_TYPES
 
 GRAPH_MODELS: ModelCache[ScanModel] = ModelCache(size=4)  # Checkov may alternate between a few root modules' graphs
 PLAN_MODELS: "ModelCache[ScanModel | Unknown]" = ModelCache(size=4)  # each plan file of a run is read once
@@ -83,13 +85,7 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
 class TerraformCheck(IncidentManagerCheck, BaseResourceCheck):
     """A CKV_IM check on Terraform HCL, Terraform JSON and plan JSON: the resource in the model of its graph or plan."""
 
-    resource_types = {
-        Subject.KEY: KEY_TYPES,
-        Subject.REPLICATION_SET: (REPLICATION_SET,),
-        Subject.IM_RESOURCE: IM_RESOURCE_PATTERNS,
-        Subject.IM_RESOURCE_OR_KEY: (*KEY_TYPES, *IM_RESOURCE_PATTERNS),
-        Subject.TOPIC: (SNS_TOPIC,),
-    }
+    resource_types = RESOURCE_TYPES
 
     def evaluate(self, conf: dict) -> Result:
         address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"

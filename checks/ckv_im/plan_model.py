@@ -31,7 +31,9 @@ from ckv_im.model import (
     Unknown,
     is_unknown,
 )
-from ckv_im.terraform_model import (
+from ckv_im.policy_json import parse_policy
+from ckv_im.rendered_values import clean, dig
+from ckv_im.terraform_types import (
     EXTERNAL_KEY_TYPES,
     IM_PREFIXES,
     KEY_TYPES,
@@ -41,11 +43,8 @@ from ckv_im.terraform_model import (
     REPLICATION_SET,
     RESPONSE_PLAN,
     SNS_TOPIC,
-    clean,
-    dig,
     key_ref_from_literal,
     naming_of,
-    parse_policy,
 )
 
 MAX_PLAN_BYTES = 512 * 1024 * 1024

@@ -52,13 +52,6 @@ class Block:
         return raw, self.conf.get(name, MISSING)
 
 
-def unwrap(value: Any) -> Any:
-    """Checkov and python-hcl2 wrap every attribute value in a one-element list."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
-
-
 @dataclass
 class GraphIndex:
     resources: dict[str, Block] = field(default_factory=dict)                 # by address

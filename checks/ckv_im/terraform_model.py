@@ -11,13 +11,12 @@ becomes an ``Unknown`` with its reason.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ckv_im.arns import classify_key_identifier, classify_key_template, sns_topic_arn_parts
+from ckv_im.arns import classify_key_template, sns_topic_arn_parts
 from ckv_im.hcl_expressions import (
     TRAVERSAL,
     Call,
@@ -46,33 +45,27 @@ from ckv_im.model import (
     UnknownTemplate,
     is_unknown,
 )
-from ckv_im.terraform_graph import MISSING, Block, GraphIndex, RawFiles, join_scope, split_scope, unwrap
+from ckv_im.policy_json import MAX_POLICY_BYTES, parse_policy
+from ckv_im.rendered_values import clean, contains_unknown, unwrap
+from ckv_im.terraform_graph import MISSING, Block, GraphIndex, RawFiles, join_scope, split_scope
+from ckv_im.terraform_types import (
+    EXTERNAL_KEY_TYPES,
+    IM_PREFIXES,
+    KEY_TYPES,
+    REGION_ATTRIBUTES,
+    REPLICA_TYPES,
+    REPLICATION_SET,
+    RESPONSE_PLAN,
+    SNS_TOPIC,
+    key_ref_from_literal,
+    name_fields_of,
+    naming_of,
+)
 from ckv_im.terraform_values import FUNCTIONS, call_function, convert, for_each_items, navigate, parse_type
-
-KEY_TYPES = ("aws_kms_key", "aws_kms_external_key", "aws_kms_replica_key", "aws_kms_replica_external_key")
-REPLICA_TYPES = ("aws_kms_replica_key", "aws_kms_replica_external_key")
-EXTERNAL_KEY_TYPES = ("aws_kms_external_key", "aws_kms_replica_external_key")  # imported key material
-REPLICATION_SET = "aws_ssmincidents_replication_set"
-RESPONSE_PLAN = "aws_ssmincidents_response_plan"
-IM_PREFIXES = ("aws_ssmincidents_", "aws_ssmcontacts_")
-IM_RESOURCE_PATTERNS = tuple(f"{prefix}*" for prefix in IM_PREFIXES)  # Checkov matches these as wildcards
-SNS_TOPIC = "aws_sns_topic"
-
-# Name-like fields per Incident Manager resource type (CKV_IM_10); tags are always read.
-NAME_FIELDS = {
-    RESPONSE_PLAN: ("name", "display_name", "incident_template.title", "incident_template.summary",
-                    "incident_template.dedupe_string", "incident_template.incident_tags"),
-    "aws_ssmcontacts_contact": ("alias", "display_name"),
-    "aws_ssmcontacts_contact_channel": ("name",),
-    "aws_ssmcontacts_rotation": ("name",),
-}
 
 MAX_DEPTH = 16            # reference chains longer than this are not followed
 MAX_DYNAMIC_ELEMENTS = 256  # a dynamic block with more elements is not expanded
-# The attributes of data "aws_region" that are the Region: name and id (provider v5), region (v6).
-REGION_ATTRIBUTES = ("name", "id", "region")
 _BOUND_INDEX = re.compile(rf"\[\s*({TRAVERSAL})\s*\]")
-MAX_POLICY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -130,29 +123,6 @@ class Context:
 
     def binding(self, name: str) -> "tuple[Any, Any] | None":
         return next(((key, value) for iterator, key, value in self.bindings if iterator == name), None)
-
-
-def clean(value: Any, depth: int = 0) -> Any:
-    """A rendered structure with every string Checkov could not render replaced by an Unknown."""
-    if depth > 64:
-        return Unknown("structure nested too deeply")
-    if isinstance(value, str):
-        return UnknownTemplate(value) if looks_unrendered(value) else value
-    if isinstance(value, dict):
-        return {k: clean(v, depth + 1) for k, v in value.items() if not (isinstance(k, str) and k.startswith("__"))}
-    if isinstance(value, list):
-        return [clean(v, depth + 1) for v in value]
-    return value
-
-
-def contains_unknown(value: Any, depth: int = 0) -> bool:
-    if is_unknown(value) or depth > 64:
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknown(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(v, depth + 1) for v in value)
-    return False
 
 
 class Resolver:
@@ -631,42 +601,6 @@ def _index_key(index: str) -> Any:
     return int(inner) if inner.isdigit() else inner.strip('"')
 
 
-def parse_policy(value: Any) -> Any:
-    if value is None:
-        return Unknown("the policy is null")
-    if isinstance(value, dict):
-        return clean(value)
-    if is_unknown(value):
-        return value
-    if isinstance(value, str):
-        if len(value) > MAX_POLICY_BYTES:
-            return Unknown("the policy is too large to evaluate")
-        document = _json_object(value)
-        if document is None:
-            document = _json_object(_unescape_hcl_string(value))  # a quoted HCL string keeps its \" escapes
-        if document is None:
-            return Unknown("the policy is not valid JSON") if "${" not in value \
-                else Unknown("the policy interpolates values the pack does not evaluate")
-        return clean(document)
-    return Unknown("the policy is not a JSON document")
-
-
-def _json_object(text: str) -> dict | None:
-    try:
-        document = json.loads(text)
-    except ValueError:
-        return None
-    return document if isinstance(document, dict) else None
-
-
-_HCL_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "\\r": "\r"}
-
-
-def _unescape_hcl_string(text: str) -> str:
-    """python-hcl2 leaves the escapes of a quoted string as written (\\" for a quote)."""
-    return re.sub(r'\\["\\ntr]', lambda match: _HCL_ESCAPES[match.group(0)], text)
-
-
 def _blocks(value: Any) -> list[dict]:
     if isinstance(value, dict):
         return [value]
@@ -992,9 +926,8 @@ class TerraformModelBuilder:
     # Incident Manager resources and SNS topics
     def _im_resource(self, block: Block) -> IncidentManagerResource:
         config = clean(block.conf)
-        name_fields = {path: value for path in NAME_FIELDS.get(block.type, ())
-                       if (value := dig(config, path)) is not None}
-        return IncidentManagerResource(block.address, block.type, name_fields, _tags(block), config)
+        return IncidentManagerResource(block.address, block.type, name_fields_of(block.type, config), _tags(block),
+                                       config)
 
     def _topic_key(self, block: Block) -> Any:
         """The topic's KMS key: a literal, a reference to a key or alias (set, even if only known after apply)."""
@@ -1068,39 +1001,12 @@ def _provider_name(value: Any) -> str | None:
     return traversal.text
 
 
-def key_ref_from_literal(value: str) -> KeyRef:
-    naming, region = classify_key_identifier(value)
-    return KeyRef(value, naming, region=region)
-
-
-_KEY_NAMING = {"arn": "key_arn", "id": "key_id", "key_id": "key_id"}
-_ALIAS_NAMING = {"target_key_arn": "key_arn", "arn": "alias_arn", "name": "alias_name", "id": "alias_name",
-                 "target_key_id": "key_id"}
-
-
-def naming_of(resource_type: str, attribute: str, text: str) -> Any:
-    """How ``<type>.<name>.<attribute>`` names a key (CKV_IM_14): key_arn, key_id, alias_arn or alias_name."""
-    table = _KEY_NAMING if resource_type in KEY_TYPES else _ALIAS_NAMING if resource_type == "aws_kms_alias" else {}
-    return table.get(attribute, Unknown(f"{text} is not a KMS key or alias attribute"))
-
-
 def _expression_text(raw: Any, rendered: Any) -> str:
     value = unwrap(raw) if raw is not MISSING else unwrap(rendered)
     text = str(value)
     if text.startswith("${") and text.endswith("}"):
         text = text[2:-1]
     return text[:200]
-
-
-def dig(config: Any, path: str) -> Any:
-    """``incident_template.title`` of a configuration whose blocks are one-element lists."""
-    value = config
-    for step in path.split("."):
-        value = unwrap(value)
-        if not isinstance(value, dict) or step not in value:
-            return None
-        value = value[step]
-    return unwrap(value)
 
 
 def _boolean(value: Any) -> Any:
