@@ -18,7 +18,8 @@ from typing import Any
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from ckv_im.catalogue import RULES, Engine, Rule, guideline_url
-from ckv_im.cloudformation_model import RESOURCE_TYPES, build_model
+from ckv_im.cloudformation_model import build_model
+from ckv_im.cloudformation_types import RESOURCE_TYPES
 from ckv_im.engine_shell import record_internal_error, run_rule
 from ckv_im.model import Result, ScanModel, Status
 from ckv_im.model_cache import ModelCache

@@ -18,7 +18,8 @@ from checkov.cloudformation.parser import parse
 from checkov.common.typing import _CheckResult, _SkippedCheck
 
 from ckv_im.checkov_check import IncidentManagerCheck
-from ckv_im.cloudformation_model import RESOURCE_TYPES, build_model
+from ckv_im.cloudformation_model import build_model
+from ckv_im.cloudformation_types import RESOURCE_TYPES
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.model_cache import ModelCache
