@@ -30,7 +30,8 @@ def load_manifest() -> dict[str, dict]:
                     for resource, difference in engine_resources.items():
                         _check(fixture, f"{rule_id} {engine_rule}", resource, difference.get("verdict"))
                         if not difference.get("reason"):
-                            raise ValueError(f"{fixture} {rule_id} {engine_rule} {resource}: a difference needs a reason")
+                            raise ValueError(f"{fixture} {rule_id} {engine_rule} {resource}: "
+                                             "a difference needs a reason")
             else:
                 for resource, verdict in resources.items():
                     _check(fixture, rule_id, resource, verdict)

@@ -79,7 +79,8 @@ def test_policy_file_outside_the_scanned_tree_is_not_read(tmp_path):
 
 
 def test_policy_file_inside_the_scanned_tree_is_read(tmp_path):
-    verdicts = scan_source(tmp_path, key_with_policy('file("${path.module}/inside.json")'), {"inside.json": GOOD_POLICY})
+    verdicts = scan_source(tmp_path, key_with_policy('file("${path.module}/inside.json")'),
+                           {"inside.json": GOOD_POLICY})
     assert verdicts[("CKV_IM_7", "aws_kms_key.k")] == "PASSED"
 
 

@@ -11,6 +11,6 @@ try:
 except ImportError:  # loaded from a checkout: the library sits beside this directory
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ckv_im import cfn_lint_shell  # noqa: E402
+from ckv_im import cfn_lint_shell
 
 LintRule = cfn_lint_shell.rule_class("CKV_IM_14")

@@ -13,7 +13,7 @@ HIGH, ``W9<nnn>`` for MEDIUM, ``I9<nnn>`` for LOW, where nnn is the CKV_IM numbe
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import Any, ClassVar
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
@@ -40,7 +40,7 @@ def model_of(template: Any) -> ScanModel:
 
 
 def _supports(resource_types: tuple[str, ...], resource_type: str) -> bool:
-    return any(resource_type == pattern or pattern.endswith("*") and resource_type.startswith(pattern[:-1])
+    return any(resource_type == pattern or (pattern.endswith("*") and resource_type.startswith(pattern[:-1]))
                for pattern in resource_types)
 
 
@@ -48,7 +48,7 @@ class IncidentManagerLintRule(CloudFormationLintRule):
     """Base of every CKV_IM cfn-lint rule; ``rule_class`` makes one subclass per rule of the registry."""
 
     rule_id: str
-    tags = ["resources", "incident-manager", "ckv-im"]
+    tags: ClassVar[list[str]] = ["resources", "incident-manager", "ckv-im"]
 
     def __init__(self) -> None:
         self.rule: Rule = RULES[self.rule_id]

@@ -10,7 +10,6 @@ of that file looks its subject up by name. A check never raises
 from __future__ import annotations
 
 import inspect
-import os
 from typing import Any
 
 from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck

@@ -70,7 +70,7 @@ def _scan_root(index: GraphIndex, conf: dict, entity_path: str) -> str | None:
 
 def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     """No graph (Checkov's terraform_json runner): the resource alone, other resources unknown."""
-    scanned_file, resource_type, name = (entity_path.rsplit(":", 2) + ["", "", ""])[:3]
+    scanned_file, resource_type, name = [*entity_path.rsplit(":", 2), "", "", ""][:3]
     address = conf.get("__address__") or f"{resource_type}.{name}"
     # Terraform JSON syntax keeps "${...}" around expressions, so it can serve as the raw view.
     raw = conf if scanned_file.endswith(".json") else None

@@ -65,7 +65,8 @@ class CloudFormationModelBuilder:
             if kind == REPLICA_KEY:
                 keys.link_primary(keys_by_id[logical_id], resource, keys_by_id)
             elif kind == REPLICATION_SET:
-                self.model.replication_sets[f"{kind}.{logical_id}"] = replication_sets.replication_set(logical_id, resource)
+                rset = replication_sets.replication_set(logical_id, resource)
+                self.model.replication_sets[rset.name] = rset
             elif kind == SNS_TOPIC:
                 self.model.topics[f"{kind}.{logical_id}"] = incident_manager.topic(logical_id, resource)
             if kind.startswith(IM_PREFIXES):

@@ -52,7 +52,7 @@ class ReplicationSetReader:
         configuration = at_path(item, "RegionConfiguration")
         key_node = at_path(configuration, "SseKmsKeyId")
         if key_node is None:
-            if configuration is None or isinstance(configuration, dict) and intrinsic(configuration) is None:
+            if configuration is None or (isinstance(configuration, dict) and intrinsic(configuration) is None):
                 return RegionEntry(region, None, line_of(item), where)   # the AWS owned key
             return RegionEntry(region, Unknown(f"RegionConfiguration {shown(configuration)} is not resolved"),
                                line_of(item), where)

@@ -610,7 +610,7 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
         # Sentences, not "; ": cfn-lint joins a rule's details lines with "; " into one message.
         missing = f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
         near_misses = _near_misses(labelled, service, action, region)
-        problems.insert(0, " ".join([missing + "."] + near_misses) if near_misses else missing)
+        problems.insert(0, " ".join([missing + ".", *near_misses]) if near_misses else missing)
     if problems:
         return problems, []
     subject = f"{service} calling {action}"

@@ -21,7 +21,7 @@ class Unknown:
     the adapter knows it: details lines name an unresolved value by it.
     """
 
-    __slots__ = ("reason", "expression")
+    __slots__ = ("expression", "reason")
 
     def __init__(self, reason: str = "unresolved value", expression: "str | None" = None) -> None:
         self.reason = reason
@@ -204,7 +204,7 @@ class KeyRef:
 @dataclass
 class RegionEntry:
     name: Region                                # Region name of the entry
-    key: "KeyRef | None | Unknown"              # None: the AWS owned key; Unknown: may or may not be set
+    key: "KeyRef | Unknown | None"              # None: the AWS owned key; Unknown: may or may not be set
     line: "int | None" = None                   # where the entry is written, for details lines
     where: "Where | None" = None                # the same as a source path, when the adapter knows it
 

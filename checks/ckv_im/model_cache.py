@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from typing import Callable, Generic, Hashable, TypeVar
+from collections.abc import Hashable
+from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
 

@@ -46,8 +46,9 @@ class PlanRegions:
             return expression["constant_value"]
         for reference in references_of(expression):
             parts = steps_of(reference)
-            if parts[0] == "var" and len(parts) == 2 and not prefix and isinstance(self.index.variables.get(parts[1]), str):
-                return self.index.variables[parts[1]]
+            root_variable = self.index.variables.get(parts[1]) if parts[0] == "var" and len(parts) == 2 else None
+            if not prefix and isinstance(root_variable, str):
+                return root_variable
             if parts[:2] == ["data", "aws_region"] and len(parts) == 4 and parts[3] in REGION_ATTRIBUTES:
                 region = self._data_region(f"{prefix}data.aws_region.{parts[2]}", parts[3], depth + 1)
                 if region is not None:

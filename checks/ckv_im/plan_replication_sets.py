@@ -58,7 +58,8 @@ class PlanReplicationSets:
                     continue
                 key_unknown = position < len(unknown_entries) and isinstance(unknown_entries[position], dict) \
                     and unknown_entries[position].get("kms_key_arn") is True
-                entries.append(RegionEntry(name, self.entry_keys.key_ref(entry, configs.get(name), key_unknown, prefix)))
+                key_ref = self.entry_keys.key_ref(entry, configs.get(name), key_unknown, prefix)
+                entries.append(RegionEntry(name, key_ref))
         return entries
 
     def _entry_configs(self, address: str, planned_names: list[str]) -> dict[str, dict[str, Any]]:

@@ -247,8 +247,8 @@ def _with_policy_source(key: KmsKey, result: Result) -> Result:
     where = key.where.get("policy")
     if key.policy is None:  # the details already say there is no key policy
         return Result(result.status, tuple(at(where, f"{key.name}: {line}") for line in result.details))
-    return Result(result.status, (at(where, f"{key.name}: key policy from {key.policy_source}"),)
-                  + tuple(at(where, line) for line in result.details))
+    source = at(where, f"{key.name}: key policy from {key.policy_source}")
+    return Result(result.status, (source, *(at(where, line) for line in result.details)))
 
 
 # CKV_IM_9 ---------------------------------------------------------------------------------------
@@ -321,8 +321,9 @@ def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> 
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
     owned = [e for e in rset.entries if e.key is None]
     if owned:
+        fix = _verb(owned, "it a customer managed key", "them customer managed keys")
         return Result.failed(at(owned[0].where, f"{_entries(owned)} {_verb(owned, 'uses', 'use')} the AWS owned key: "
-                                                f"give {_verb(owned, 'it a customer managed key', 'them customer managed keys')}"))
+                                                f"give {fix}"))
     undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
     if undecided:
         return Result.unknown(_unresolved_keys(undecided))

@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from ckv_im.model import UnknownTemplate
 
-__all__ = ["personal_data_in", "url_credentials_in", "strings_in", "located_strings_in"]
+__all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credentials_in"]
 
 # A string built partly from values known only later (``owner ${Team}@example.com``) is scanned with
 # this character in place of each unresolved part: "the parts that could be resolved already break the
@@ -243,7 +243,8 @@ def _split_url_by_hand(url: str) -> tuple[str, str, str, str | None, str | None]
 
 
 def _user_info(netloc: str) -> tuple[str | None, bool, str, str]:
-    """(user or None without user-info, has a ":" password part, password, host part) of a netloc, as urllib reads it."""
+    """(user or None without user-info, has a ":" password part, password, host part) of a netloc,
+    as urllib reads it."""
     user_info, at, host = netloc.rpartition("@")
     if not at:
         return None, False, "", netloc
@@ -349,14 +350,14 @@ def _children(container: Any, path: str, raw_path: tuple) -> Iterator[tuple[str,
                 continue
             item_path = _key_path(path, key, number)
             if isinstance(key, str):
-                yield f"{item_path} (key)", key, True, raw_path + (key,)
-            yield item_path, item, False, raw_path + (key,)
+                yield f"{item_path} (key)", key, True, (*raw_path, key)
+            yield item_path, item, False, (*raw_path, key)
     else:
         if len(container) == 1 and not isinstance(container[0], (dict, list, tuple)):
-            yield path, container[0], False, raw_path + (0,)
+            yield path, container[0], False, (*raw_path, 0)
             return
         for index, item in enumerate(container):
-            yield f"{path}[{index}]", item, False, raw_path + (index,)
+            yield f"{path}[{index}]", item, False, (*raw_path, index)
 
 
 def _key_path(path: str, key: Any, number: int) -> str:

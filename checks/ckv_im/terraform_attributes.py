@@ -11,7 +11,7 @@ from ckv_im.terraform_graph import Block
 def boolean(value: Any) -> Resolved[bool]:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    if isinstance(value, bool) or isinstance(value, Unknown):
+    if isinstance(value, (bool, Unknown)):
         return value
     return Unknown(f"{value!r} is not a boolean")
 

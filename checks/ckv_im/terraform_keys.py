@@ -82,7 +82,8 @@ class KeyPolicies:
             attached = policy_resources.get(address, [])
             self._attach_policy(key, block, attached)
             if untargeted and not attached:
-                key.policy = Unknown(f"{', '.join(untargeted)} may replace this key's policy: its key_id is not resolved")
+                key.policy = Unknown(f"{', '.join(untargeted)} may replace this key's policy: "
+                                     "its key_id is not resolved")
             if block.type in REPLICA_TYPES:
                 key.primary = self.lookup.key_behind(block, "primary_key_arn")
 

@@ -119,6 +119,6 @@ def _principal(principals: list[dict[str, Any]]) -> Value:
 def _merge_statements(base: list[Any], extra: Any) -> list[Any]:
     """Later statements replace earlier ones with the same Sid, as Terraform merges documents."""
     extra_list = extra if isinstance(extra, list) else ([extra] if isinstance(extra, dict) else [])
-    replaced = {s.get("Sid") for s in extra_list if isinstance(s, dict) and isinstance(s.get("Sid"), str) and s.get("Sid")}
+    replaced = {sid for s in extra_list if isinstance(s, dict) and isinstance(sid := s.get("Sid"), str) and sid}
     kept = [s for s in base if not (isinstance(s, dict) and s.get("Sid") in replaced)]
     return kept + extra_list

@@ -54,7 +54,8 @@ class DataRef:
 
 @dataclass(frozen=True)
 class ResourceInstance:
-    """A whole resource instance as a value (``for_each = aws_kms_key.k`` binds these): its attributes are references."""
+    """A whole resource instance as a value (``for_each = aws_kms_key.k`` binds these): its attributes are
+    references."""
 
     block: Block
 
@@ -78,7 +79,8 @@ class Context:
     def of(cls, block: Block) -> Context:
         index = block.name[block.name.find("["):] if block.kind == "resource" and "[" in block.name else ""
         each_key = index_key(index) if index else None
-        return cls(block.scope, block.module_dir, block.root_dir, each_key=each_key if isinstance(each_key, str) else None)
+        return cls(block.scope, block.module_dir, block.root_dir,
+                   each_key=each_key if isinstance(each_key, str) else None)
 
     def bind(self, iterator: str, key: Any, value: Value) -> Context:
         return replace(self, bindings=((iterator, key, value), *self.bindings))

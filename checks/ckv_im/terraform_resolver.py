@@ -84,7 +84,8 @@ class Resolver:
         if rendered is MISSING:
             return Literal(None)
         if isinstance(rendered, str):
-            traversal = reference_in(rendered) or (parse_traversal(rendered.strip()) if looks_unrendered(rendered) else None)
+            unrendered = parse_traversal(rendered.strip()) if looks_unrendered(rendered) else None
+            traversal = reference_in(rendered) or unrendered
             if traversal is not None:
                 return self.follow(traversal, MISSING, ctx, depth)
         return Literal(clean(rendered))

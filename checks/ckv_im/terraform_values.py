@@ -207,16 +207,20 @@ def navigate(value: Any, steps: "tuple[str, ...]", text: str) -> Any:
         if is_unknown(value):
             return value
         key = _step_key(step)
-        if isinstance(value, dict) and isinstance(key, str) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and not isinstance(value, TfSet) and isinstance(key, int) \
-                and 0 <= key < len(value):
+        if _has_step(value, key):
             value = value[key]
         elif hasattr(value, "attribute_of"):  # a resource instance: its attribute is a reference
             value = value.attribute_of(key) if isinstance(key, str) else Unknown(f"{text} is not evaluated")
         else:
             return Unknown(f"{text}: the value has no {step.strip('[]')}")
     return value
+
+
+def _has_step(value: Any, key: Any) -> bool:
+    """A map with the key, or a list (not a set: sets have no index) with the index."""
+    if isinstance(value, dict):
+        return isinstance(key, str) and key in value
+    return isinstance(value, list) and not isinstance(value, TfSet) and isinstance(key, int) and 0 <= key < len(value)
 
 
 def _step_key(step: str) -> Any:

@@ -994,6 +994,7 @@ def test_resolving_unknowns_never_changes_a_decided_verdict(rule, seed):
 def test_template_principal_with_literal_text_is_not_a_wildcard(principal, expected):
     policy = {"Statement": [{
         "Effect": "Allow", "Principal": principal, "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
-        "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}},
+        "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com",
+                                                         "ssm-contacts.*.amazonaws.com"]}},
     }]}
     assert wildcard_principal_result(policy, "us-east-1").status is expected
