@@ -22,6 +22,7 @@ class IncidentManagerCheck:
     """Mixed in before Checkov's BaseResourceCheck of an engine, which names its resource types per subject."""
 
     resource_types: Mapping[Subject, tuple[str, ...]]
+    severity: Any   # a Checkov Severity; Checkov's BaseCheck starts it as None
 
     def __init__(self, rule_id: str) -> None:
         self.rule: Rule = RULES[rule_id]

@@ -61,7 +61,8 @@ def _scanned_file(entity_path: str) -> str:
 def _scan_root(index: GraphIndex, conf: dict, entity_path: str) -> str | None:
     """The directory Checkov scans: the resource's absolute file minus the path Checkov reports for it."""
     scanned_file = _scanned_file(entity_path).replace("\\", "/")
-    block = index.resources.get(conf.get("__address__"))
+    address = conf.get("__address__")
+    block = index.resources.get(address) if isinstance(address, str) else None
     file_path = block.file_path if block else ""
     if scanned_file and file_path.replace("\\", "/").endswith(scanned_file):
         return file_path[: len(file_path) - len(scanned_file)] or "/"

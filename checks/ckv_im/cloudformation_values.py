@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
 from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
 
@@ -88,7 +88,7 @@ class UnknownToken:
 
 
 StackRegionToken = STACK_REGION_TEXT
-Part = "str | ResourceToken | UnknownToken"
+Part = Union[str, ResourceToken, UnknownToken]
 
 
 class TemplateValues:

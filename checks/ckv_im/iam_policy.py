@@ -76,7 +76,7 @@ def _truth(flag: bool) -> _Truth:
 
 
 # Glob matching -------------------------------------------------------------------------------------
-def action_pattern_matches(pattern: str, action: str) -> bool:
+def action_pattern_matches(pattern: object, action: object) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
     if not isinstance(pattern, str) or not isinstance(action, str):
         return False
@@ -486,7 +486,8 @@ def _label(statement: Any, index: int) -> str:
 
 def _unresolved_reasons(value: Any, limit: int = 3) -> list[str]:
     """Reasons of the first Unknown values inside a statement (iterative: junk may nest deeply)."""
-    reasons, stack, walked = [], [value], 0
+    reasons: list[str] = []
+    stack, walked = [value], 0
     while stack and len(reasons) < limit and walked < _MAX_WALKED_NODES:
         item, walked = stack.pop(), walked + 1
         if is_unknown(item) and item.reason not in reasons:

@@ -9,9 +9,13 @@ break the rule.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 
 class Unknown:
@@ -57,7 +61,7 @@ class UnknownTemplate(Unknown):
         return literal_parts.strip("*") == ""
 
 
-def is_unknown(value: Any) -> bool:
+def is_unknown(value: object) -> TypeIs[Unknown]:
     return isinstance(value, Unknown)
 
 
@@ -289,18 +293,19 @@ class ScanModel:
             topic.used_by = []
         for resource in self.im_resources.values():
             for name in resource.notification_topics:
-                topic = self.topics.get(name)
-                if topic is not None and resource.name not in topic.used_by:
-                    topic.used_by.append(resource.name)
+                used = self.topics.get(name)
+                if used is not None and resource.name not in used.used_by:
+                    used.used_by.append(resource.name)
 
-    def _collections(self, subject: Subject) -> tuple[dict[str, Any], ...]:
-        return {
+    def _collections(self, subject: Subject) -> tuple[Mapping[str, object], ...]:
+        collections: dict[Subject, tuple[Mapping[str, object], ...]] = {
             Subject.KEY: (self.keys,),
             Subject.REPLICATION_SET: (self.replication_sets,),
             Subject.IM_RESOURCE: (self.im_resources,),
             Subject.IM_RESOURCE_OR_KEY: (self.keys, self.im_resources),
             Subject.TOPIC: (self.topics,),
-        }[subject]
+        }
+        return collections[subject]
 
     def subject(self, subject: Subject, name: str) -> Any:
         """The resource ``name`` as the given subject, or None when the model has no such resource."""

@@ -47,7 +47,7 @@ class PlanReplicationSets:
         prefix = instance_prefix(address)
         entries = []
         for attribute in ENTRY_ATTRIBUTES:
-            unknown_entries = unknown.get(attribute) if isinstance(unknown.get(attribute), list) else []
+            unknown_entries = as_list(unknown.get(attribute))
             for position, entry in enumerate(as_list(values.get(attribute))):
                 if not isinstance(entry, dict):
                     continue

@@ -161,10 +161,11 @@ def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
         start, domain_start = match.start(), match.start(2)
         end = match.end()
         if ".." in match.group(2):
-            end = _strict_domain_end(text, domain_start, text.index("..", domain_start))
-            if end is None:  # no address at this "@": go on after it
+            strict_end = _strict_domain_end(text, domain_start, text.index("..", domain_start))
+            if strict_end is None:  # no address at this "@": go on after it
                 pos = domain_start
                 continue
+            end = strict_end
         yield start, end, match.group(1), text[domain_start:end]
         pos = end
 
@@ -286,7 +287,6 @@ def _shown_url(scheme: str, netloc: str, path: str, query: str | None, fragment:
 MAX_DEPTH = 64
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")   # no "@", "+", "?", spaces or quotes: cannot hide a finding
 _SCALAR_KEY_TYPES = (int, float, bool, type(None))
-_DONE = object()
 
 
 def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -322,8 +322,8 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
     open_ids = {id(value)}
     while stack:
         children, container_id = stack[-1]
-        child = next(children, _DONE)
-        if child is _DONE:
+        child = next(children, None)
+        if child is None:
             stack.pop()
             open_ids.discard(container_id)
             continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ckv_im.hcl_expressions import parse_traversal, reference_in
-from ckv_im.model import Unknown, Value, is_unknown
+from ckv_im.model import Unknown, Value
 from ckv_im.rendered_values import blocks_of, unwrap
 from ckv_im.terraform_graph import MISSING, Block
 from ckv_im.terraform_references import Context, Resolving, expression_text, tree_of
@@ -80,22 +80,29 @@ class NestedBlocks:
 
     def _expand(self, body: dict[str, Any], label: str, ctx: Context, line: int | None) -> list[NestedBlock]:
         """One dynamic block: one nested block per for_each element, in Terraform's order."""
+        elements = self._elements(body, label, ctx)
+        if isinstance(elements, Unknown):
+            text = expression_text(body.get("for_each"), MISSING)
+            unresolved = Unknown(f'the for_each of dynamic "{label}" ({text}) is not resolved ({elements.reason})',
+                                 expression=f'dynamic "{label}" over {text}')
+            return [NestedBlock(None, {}, ctx, line, unresolved)]
+        iterator, content, items = elements
+        return [NestedBlock(content, {}, ctx.bind(iterator, key, value), line, element=key) for key, value in items]
+
+    def _elements(self, body: dict[str, Any], label: str,
+                  ctx: Context) -> tuple[str, dict[str, Any], list[tuple[Any, Value]]] | Unknown:
+        """A dynamic block's iterator name, its content and its for_each elements (key, value)."""
         iterator = _iterator_name(body.get("iterator", MISSING), label)
         contents = blocks_of(body.get("content"))
         raw_for_each = body.get("for_each")
-        text = expression_text(raw_for_each, MISSING)
         if iterator is None or len(contents) != 1 or not (isinstance(raw_for_each, list) and len(raw_for_each) == 1):
-            items: Any = Unknown("its iterator, for_each or content is not read")
-        else:
-            items = for_each_items(self.resolver.value(raw_for_each[0], ctx))
-            if not is_unknown(items) and len(items) > MAX_DYNAMIC_ELEMENTS:
-                items = Unknown(f"more than {MAX_DYNAMIC_ELEMENTS} elements")
-        if is_unknown(items):
-            unresolved = Unknown(f'the for_each of dynamic "{label}" ({text}) is not resolved ({items.reason})',
-                                 expression=f'dynamic "{label}" over {text}')
-            return [NestedBlock(None, {}, ctx, line, unresolved)]
-        return [NestedBlock(contents[0], {}, ctx.bind(iterator, key, value), line, element=key)
-                for key, value in items]
+            return Unknown("its iterator, for_each or content is not read")
+        items = for_each_items(self.resolver.value(raw_for_each[0], ctx))
+        if isinstance(items, Unknown):
+            return items
+        if len(items) > MAX_DYNAMIC_ELEMENTS:
+            return Unknown(f"more than {MAX_DYNAMIC_ELEMENTS} elements")
+        return iterator, contents[0], items
 
     def _block_lines(self, block: Block, name: str) -> list[int]:
         """Line numbers of the nested ``name {`` blocks inside a resource block, in order (``name`` is a regex)."""

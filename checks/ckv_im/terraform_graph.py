@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +63,12 @@ class GraphIndex:
     module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
     providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
 
-    def resources_of(self, types) -> Iterator[Block]:
+    def resources_of(self, types: Collection[str]) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)
 
 
 # --- reading the graph ---------------------------------------------------------------------------
-def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
+def graph_vertices(graph: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
     if hasattr(graph, "node_indices"):  # rustworkx, Checkov's default
         for index in graph.node_indices():
             payload = graph[index]
@@ -140,7 +140,7 @@ def join_scope(*parts: str) -> str:
     return ".".join(part for part in parts if part)
 
 
-def build_index(graph, raw_files: "RawFiles") -> GraphIndex:
+def build_index(graph: Any, raw_files: RawFiles) -> GraphIndex:
     index = GraphIndex()
     for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)

@@ -57,13 +57,14 @@ class ProviderRegions:
                 return None
             raw_map, rendered_map = call.attribute("providers")
             mapping = unwrap(raw_map if raw_map is not MISSING else rendered_map)
+            caller_name: str | None = name   # what the calling module names this provider
             if isinstance(mapping, dict):
-                name = _provider_name(mapping.get(name)) if name in mapping else (None if "." in name else name)
+                caller_name = _provider_name(mapping.get(name)) if name in mapping else (None if "." in name else name)
             elif "." in name:
                 return None  # an aliased provider must be passed explicitly
-            if name is None:
+            if caller_name is None:
                 return None
-            scope = parent
+            name, scope = caller_name, parent
         return None
 
     def provider_region(self, block: Block, depth: int = 0) -> Resolved[str]:

@@ -51,8 +51,10 @@ class ReplicationSetReader:
         if raw_key is MISSING and rendered_key is MISSING:
             return RegionEntry(name, None, nested.line)
         resolved = self.resolver.resolve(raw_key, rendered_key, ctx)
-        bound_reference = ctx.bindings and isinstance(resolved, (Ref, DataRef))  # aws_kms_key.k["us-east-1"].arn
-        text = resolved.text if bound_reference else nested.describe(expression_text(raw_key, rendered_key))
+        if ctx.bindings and isinstance(resolved, (Ref, DataRef)):  # aws_kms_key.k["us-east-1"].arn
+            text = resolved.text
+        else:
+            text = nested.describe(expression_text(raw_key, rendered_key))
         return RegionEntry(name, self._key_ref(resolved, text), nested.line)
 
     def _key_ref(self, resolved: Resolution, text: str) -> KeyRef | Unknown | None:

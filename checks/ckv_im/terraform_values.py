@@ -11,7 +11,7 @@ becomes an ``Unknown``: never a guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ckv_im.hcl_expressions import Call, Interpolated, Traversal, parse_expression, whole_expression
 from ckv_im.model import Unknown, is_unknown
@@ -63,8 +63,9 @@ def _type_of(node: Any) -> "TypeSpec | None":
         element = _type_of(argument)
         return TypeSpec(node.function, element=element) if element else None
     if node.function == "object" and isinstance(argument, dict):
-        attributes = tuple((name, _attribute(value)) for name, value in argument.items())
-        return None if any(a is None for _, a in attributes) else TypeSpec("object", attributes=attributes)
+        attributes = [(name, _attribute(value)) for name, value in argument.items()]
+        readable = tuple((name, attribute) for name, attribute in attributes if attribute is not None)
+        return TypeSpec("object", attributes=readable) if len(readable) == len(attributes) else None
     if node.function == "tuple" and isinstance(argument, list):
         elements = tuple(_type_of(item) for item in argument)
         return None if None in elements else TypeSpec("tuple", elements=elements)
@@ -175,7 +176,7 @@ def _merge(*maps: Any) -> dict:
     return merged
 
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., Any]] = {
     "toset": lambda value: as_set(_to_list(value)),
     "tolist": _to_list,
     "tomap": _to_map,
