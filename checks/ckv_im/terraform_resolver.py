@@ -2,9 +2,10 @@
 
 The ``Resolver`` reads one expression (a reference, a ``file()`` call, a template, a
 collection function) and hands each job to a part: ``ReferenceFollower`` follows
-references into variables, locals, module outputs, data sources and resources;
-``ValueTrees`` evaluates structures with references in them; ``FileReader`` reads
-``file()`` and ``templatefile()``; ``ProviderRegions`` finds the Region of a resource.
+references into locals, data sources and resources, and ``ModuleInterface`` across
+module boundaries (variables, outputs); ``ValueTrees`` evaluates structures with
+references in them; ``FileReader`` reads ``file()`` and ``templatefile()``;
+``ProviderRegions`` finds the Region of a resource.
 Whatever cannot be resolved statically becomes an ``Unknown`` with its reason
 (docs/semantics.md#how-a-verdict-is-reached).
 """
@@ -54,7 +55,7 @@ class Resolver:
             return Unknown("reference chain too long")
         raw, rendered = unwrap(raw), unwrap(rendered)
         if raw is MISSING:
-            return self._resolve_rendered_only(rendered, ctx, depth)
+            return self.references.follow_rendered(rendered, ctx, depth)
         if ctx.bindings and isinstance(raw, str):
             raw = ctx.bind_indexes(raw)
         traversal = reference_in(raw)
@@ -79,16 +80,6 @@ class Resolver:
         if evaluated is not None:  # the pack's partial rendering (a template with some parts resolved)
             return evaluated
         return value if is_unknown(value) else Unknown(f"expression {str(raw)[:120]} is not evaluated statically")
-
-    def _resolve_rendered_only(self, rendered: Any, ctx: Context, depth: int) -> Resolution:
-        if rendered is MISSING:
-            return Literal(None)
-        if isinstance(rendered, str):
-            unrendered = parse_traversal(rendered.strip()) if looks_unrendered(rendered) else None
-            traversal = reference_in(rendered) or unrendered
-            if traversal is not None:
-                return self.follow(traversal, MISSING, ctx, depth)
-        return Literal(clean(rendered))
 
     def scalar(self, block: Block, name: str, default: Any = None) -> Value:
         """An attribute's value: a literal, the default when unset, or Unknown."""
@@ -128,6 +119,7 @@ class ReferenceFollower:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.index = resolver.index
+        self.module_interface = ModuleInterface(resolver)
 
     def follow(self, traversal: Traversal, rendered: Any, ctx: Context, depth: int) -> Resolution:
         if depth > MAX_DEPTH:
@@ -139,7 +131,7 @@ class ReferenceFollower:
         if traversal.text == "each.key" and ctx.each_key is not None:
             return Literal(ctx.each_key)
         if root == "var" and len(steps) == 2:
-            return self._variable(steps[1], rendered, ctx, depth)
+            return self.module_interface.variable(steps[1], rendered, ctx, depth)
         if root == "local" and len(steps) == 2:
             block = self.index.locals.get((ctx.scope, steps[1]))
             if block is None:
@@ -149,12 +141,23 @@ class ReferenceFollower:
         if root in ("var", "local") and len(steps) > 2:  # local.keys["us-east-1"], var.regions[0].name
             return as_resolved(self.resolver.follow_value(traversal, ctx, depth + 1), traversal.text)
         if root == "module" and len(steps) >= 3:
-            return self._module_output(traversal, ctx, depth)
+            return self.module_interface.output(traversal, ctx, depth)
         if root == "data" and len(steps) >= 4:
             return self._data_source(traversal, ctx, depth)
         if root.startswith("aws_") and len(steps) >= 3:
             return self._resource_attribute(traversal, ctx)
         return Unknown(f"{traversal.text} cannot be resolved statically")
+
+    def follow_rendered(self, rendered: Any, ctx: Context, depth: int) -> Resolution:
+        """An attribute only Checkov's rendering shows: a reference it left unrendered is followed."""
+        if rendered is MISSING:
+            return Literal(None)
+        if isinstance(rendered, str):
+            unrendered = parse_traversal(rendered.strip()) if looks_unrendered(rendered) else None
+            traversal = reference_in(rendered) or unrendered
+            if traversal is not None:
+                return self.follow(traversal, MISSING, ctx, depth)
+        return Literal(clean(rendered))
 
     def _data_source(self, traversal: Traversal, ctx: Context, depth: int) -> Resolution:
         steps = traversal.steps
@@ -172,7 +175,16 @@ class ReferenceFollower:
         block = self.index.resources.get(join_scope(ctx.scope, f"{root}.{name}"))
         return Ref(root, rest[0], traversal.text, block)
 
-    def _variable(self, name: str, rendered: Any, ctx: Context, depth: int) -> Resolution:
+
+class ModuleInterface:
+    """What crosses a module boundary: ``var.x`` (what the calling module passes in, or the value a root
+    variable has) and ``module.m.out`` (what the module's output evaluates to in the module)."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.index = resolver.index
+
+    def variable(self, name: str, rendered: Any, ctx: Context, depth: int) -> Resolution:
         if ctx.scope:  # a module input: follow what the calling module passes in
             parent_scope, module_name = split_scope(ctx.scope)
             call = self.index.module_calls.get((parent_scope, module_name))
@@ -193,7 +205,7 @@ class ReferenceFollower:
             return as_resolved(self.resolver.variable_value(name, ctx, depth + 1), f"var.{name}")
         return Unknown(f"variable {name} has no value")
 
-    def _module_output(self, traversal: Traversal, ctx: Context, depth: int) -> Resolution:
+    def output(self, traversal: Traversal, ctx: Context, depth: int) -> Resolution:
         steps = traversal.steps
         call = f"module.{steps[1]}" + (steps[2] if steps[2].startswith("[") else "")
         rest = steps[3:] if steps[2].startswith("[") else steps[2:]
