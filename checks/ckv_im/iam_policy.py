@@ -1,6 +1,6 @@
 """Reading KMS key policies for CKV_IM_7 and CKV_IM_8.
 
-Spec: RULES.md, "Matching IAM policy elements". A policy is a parsed JSON
+Semantics: docs/semantics.md#matching-iam-policy-elements. A policy is a parsed JSON
 document (dict), ``None`` (no policy: the AWS default key policy) or an
 ``Unknown``; inside a dict any value may be an ``Unknown``.
 
@@ -422,7 +422,7 @@ def _denies(statement: Any, service: str, action: str, region: str | None) -> _T
         return _Truth.NO if _effect_certainly_not(statement, "Deny") else _Truth.MAYBE
     condition = statement.get("Condition")
     if _has_other_condition_keys(condition):
-        return _Truth.NO  # RULES.md: such a Deny cannot be decided statically and is ignored
+        return _Truth.NO  # such a Deny cannot be decided statically and is ignored (docs/semantics.md)
     return _all([_effect_is(statement, "Deny"), _actions_match(statement, action),
                  _via_service_denies(condition, service, region)])
 
@@ -671,7 +671,7 @@ def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
                         "no Incident Manager grant statement names a wildcard principal without a caller pin")
 
 
-# Incident Manager key (RULES.md "Terms", (b)) -----------------------------------------------------
+# Incident Manager key (docs/semantics.md#terms, its second case) ---------------------------------
 def names_incident_manager(policy: Any) -> bool:
     """Whether the key policy is written for Incident Manager (it names one of its services in kms:ViaService)."""
     if not isinstance(policy, dict):

@@ -3,7 +3,8 @@
 Each function takes the resource it reports on and the ``ScanModel`` of the
 whole scan, and returns a ``Result``. Engines (Checkov on Terraform, plan JSON
 and CloudFormation; cfn-lint) only build the model and call these.
-Semantics: ``../shared/spec/RULES.md``; "how a verdict is reached" in short:
+Semantics: docs/semantics.md, and each rule's page docs/rules/CKV_IM_<n>.md;
+docs/semantics.md#how-a-verdict-is-reached in short:
 FAILED when the resolved parts already break the rule, PASSED only when
 everything was resolved, UNKNOWN otherwise.
 """
@@ -292,7 +293,8 @@ def no_personal_data_in_names(subject: IncidentManagerResource | KmsKey, model: 
         fields = {"description": subject.description, "tags": subject.tags}
     else:
         fields = dict(subject.name_fields, tags=subject.tags)
-    # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11 (RULES.md).
+    # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11
+    # (docs/semantics.md#how-a-verdict-is-reached).
     findings = [at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
                 for path, text, raw_path in located_strings_in(fields) for finding in personal_data_in(text)]
     if findings:

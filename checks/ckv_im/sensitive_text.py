@@ -1,6 +1,6 @@
 """Finding personal data (CKV_IM_10) and credentials in URLs (CKV_IM_11) in strings.
 
-Semantics: ``../shared/spec/RULES.md``, rules CKV_IM_10 and CKV_IM_11.
+Semantics: docs/rules/CKV_IM_10.md and docs/rules/CKV_IM_11.md ("What it checks").
 
 Every description these functions return masks the value it is about, so a CI
 log that prints the finding does not repeat the e-mail address, phone number,
@@ -26,22 +26,22 @@ __all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credenti
 
 # A string built partly from values known only later (``owner ${Team}@example.com``) is scanned with
 # this character in place of each unresolved part: "the parts that could be resolved already break the
-# rule" (RULES.md). It is never part of an e-mail address, and a phone number that touches it could
-# be part of a longer number, so it is not reported.
+# rule" (docs/semantics.md#how-a-verdict-is-reached). It is never part of an e-mail address, and a phone
+# number that touches it could be part of a longer number, so it is not reported.
 UNRESOLVED = "\x00"
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 # -- e-mail addresses -----------------------------------------------------------------------------
-# RULES.md: [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
+# docs/rules/CKV_IM_10.md: [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 #
 # Two rewrites keep this linear without changing what it matches:
 # - The search form starts only where a run of local-part characters starts
-#   (look-behind). The leftmost match of the RULES.md pattern starts there too;
+#   (look-behind). The leftmost match of the documented pattern starts there too;
 #   without this, a long run with no "@" after it is re-read from every position.
 # - The domain is matched as [A-Za-z0-9-][A-Za-z0-9.-]*\.[A-Za-z]{2,}, a
 #   repeat of one character class that the regex engine backtracks in C. On a
 #   domain without "..", that is the same language and the same (rightmost
-#   ".xx") end as the RULES.md group repeat, which is slow on many labels.
+#   ".xx") end as the documented group repeat, which is slow on many labels.
 #   A match whose domain holds ".." is cut before the ".." and matched again
 #   (``_strict_domain_end``).
 _LOCAL = r"[A-Za-z0-9._%+-]"
@@ -60,8 +60,8 @@ _LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _PHONE = re.compile(r"(?<![0-9+])\+[0-9](?:[ .-]?[0-9]){7,14}(?![0-9]|[ .-][0-9])")
 
 # -- URLs -----------------------------------------------------------------------------------------
-# scheme://... up to whitespace, a quote, "<" or ">". The scheme is the RULES.md
-# scheme://; the match starts at the start of the run of scheme characters (so
+# scheme://... up to whitespace, a quote, "<" or ">". The scheme is the
+# scheme:// of docs/rules/CKV_IM_11.md; the match starts at the start of the run of scheme characters (so
 # "x.https://" is read once) and the scheme itself starts at its first letter.
 _URL_STOP = "\\s\"'`<>"
 _URL = re.compile(rf"(?<![A-Za-z0-9+.-])[0-9+.-]*+([A-Za-z][A-Za-z0-9+.-]*+://[^{_URL_STOP}]+)")
@@ -146,7 +146,7 @@ def personal_data_in(text: str) -> list[str]:
 
 
 def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, local part, domain) of every match of the RULES.md e-mail pattern, as ``re.finditer`` would."""
+    """(start, end, local part, domain) of every match of the documented e-mail pattern, as ``re.finditer`` would."""
     pos, length = 0, len(text)
     while pos < length:
         match = None
@@ -171,7 +171,7 @@ def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
 
 
 def _strict_domain_end(text: str, start: int, double_dot: int) -> int | None:
-    """End of the RULES.md domain at ``start``: labels cannot be empty, so it ends before the first ".."."""
+    """End of the documented domain at ``start``: labels cannot be empty, so it ends before the first ".."."""
     match = _DOMAIN_AT.match(text, start, double_dot)
     return match.end() if match else None
 
@@ -192,7 +192,7 @@ def url_credentials_in(text: str) -> list[str]:
     A credential is a non-empty password in the user-info part
     (``scheme://user:secret@host``; ``user@host`` and ``user:@host`` carry
     none) or a query parameter whose URL-decoded name is, case-insensitively,
-    exactly one of the RULES.md names (``token``, ``X-Amz-Signature``, ...),
+    exactly one of the names docs/rules/CKV_IM_11.md lists (``token``, ``X-Amz-Signature``, ...),
     whatever its value. Query fields are separated by "&" or ";". Each
     credential name is reported once per URL, spelt as first written (decoded).
     Every description shows the URL with its password and the values of all its

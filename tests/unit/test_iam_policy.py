@@ -1,6 +1,6 @@
 """Unit tests for ckv_im.iam_policy: CKV_IM_7, CKV_IM_8 and the Incident Manager key test (b).
 
-Semantics: RULES.md, "Matching IAM policy elements".
+Semantics: docs/semantics.md#matching-iam-policy-elements.
 """
 from __future__ import annotations
 
@@ -411,13 +411,13 @@ def test_deny_with_unknown_region(op, values, expected):
 
 
 # Condition values are case-sensitive (except ...IgnoreCase); operators, keys and actions are not ---
-SHOUTED_INCIDENTS = "SSM-INCIDENTS.us-east-1.amazonaws.com"   # RULES.md's example
+SHOUTED_INCIDENTS = "SSM-INCIDENTS.us-east-1.amazonaws.com"   # docs/semantics.md's example
 CONTACTS_PINNED = PINNED_VALUES[1]
 STACK_PINNED = [f"ssm-incidents.{STACK_REGION_TEXT}.amazonaws.com", f"ssm-contacts.{STACK_REGION_TEXT}.amazonaws.com"]
 
 
 @pytest.mark.parametrize("op, values, region, expected", [
-    # RULES.md: a value SSM-INCIDENTS.us-east-1.amazonaws.com under StringEquals admits nothing ...
+    # docs/semantics.md: a value SSM-INCIDENTS.us-east-1.amazonaws.com under StringEquals admits nothing ...
     ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], REGION, Status.FAILED),
     ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], Unknown("var.region"), Status.FAILED),
     ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], STACK_REGION, Status.FAILED),
@@ -482,7 +482,8 @@ def test_deny_compares_via_service_values_case_sensitively(op, values, region, d
 
 
 def test_mixed_case_value_still_makes_an_incident_manager_key_that_fails():
-    """The "Incident Manager key" test (RULES.md, Terms (b)) stays case-insensitive, so the key is judged."""
+    """The "Incident Manager key" test (docs/semantics.md#terms, its second case) stays case-insensitive,
+    so the key is judged."""
     doc = policy(allow(op="StringEquals", values=[SHOUTED_INCIDENTS, "Ssm-Contacts.us-east-1.amazonaws.com"]))
     assert names_incident_manager(doc) is True
     result = im7(doc)
