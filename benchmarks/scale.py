@@ -34,7 +34,9 @@ resource "aws_kms_key" "this" {
       Principal = { AWS = "arn:aws:iam::111122223333:root" }
       Action    = ["kms:CreateGrant", "kms:DescribeKey"]
       Resource  = "*"
-      Condition = { StringLike = { "kms:ViaService" = ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"] } }
+      Condition = {
+        StringLike = { "kms:ViaService" = ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"] }
+      }
     }]
   })
 }

@@ -45,8 +45,9 @@ def stack(i: int) -> dict:
                       "Properties": {"AliasName": f"alias/incident-{i}", "TargetKeyId": {"Ref": f"Key{i}"}}},
         f"Set{i}": {"Type": "AWS::SSMIncidents::ReplicationSet", "DeletionPolicy": "Retain",
                     "UpdateReplacePolicy": "Retain",
-                    "Properties": {"Regions": [{"RegionName": {"Ref": "AWS::Region"},
-                                                "RegionConfiguration": {"SseKmsKeyId": {"Fn::GetAtt": [f"Key{i}", "Arn"]}}}]}},
+                    "Properties": {"Regions": [{
+                        "RegionName": {"Ref": "AWS::Region"},
+                        "RegionConfiguration": {"SseKmsKeyId": {"Fn::GetAtt": [f"Key{i}", "Arn"]}}}]}},
         f"Topic{i}": {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": {"Ref": f"Key{i}"}}},
         f"Plan{i}": {"Type": "AWS::SSMIncidents::ResponsePlan",
                      "Properties": {"Name": f"plan-{i}", "ChatChannel": {"ChatbotSns": [{"Ref": f"Topic{i}"}]},

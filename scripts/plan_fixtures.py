@@ -116,9 +116,6 @@ SKIPPED: dict[str, Skip] = {
     "region_dynamic_blocks_unresolved": Skip(
         "a variable without a value (`replica_regions`, the for_each of a dynamic block)",
         'The root module input variable "replica_regions" is not set'),
-    "policy_key_spec_and_material": Skip(
-        "a variable without a value (`imported_key_material`, the imported key material)",
-        'The root module input variable "imported_key_material" is not set'),
 }
 
 _FAKE_PROVIDER = """provider "aws" {{

@@ -1,4 +1,5 @@
-"""Run cfn-lint in-process with the pack's custom rules appended, as `cfn-lint t.yaml --append-rules checks/cfn_lint` does."""
+"""Run cfn-lint in-process with the pack's custom rules appended,
+as `cfn-lint t.yaml --append-rules checks/cfn_lint` does."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,12 +7,12 @@ from pathlib import Path
 from cfnlint.api import lint_file
 from cfnlint.decode import decode
 
-from ckv_im.catalogue import RULES
+from ckv_im.catalogue import Engine, rules_for
 from ckv_im.cfn_lint_shell import lint_rule_id
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CFN_LINT_RULES_DIR = REPO_ROOT / "checks" / "cfn_lint"
-CKV_IM_OF_LINT_ID = {lint_rule_id(rule_id): rule_id for rule_id in RULES if rule_id not in ("CKV_IM_5", "CKV_IM_15", "CKV_IM_16")}
+CKV_IM_OF_LINT_ID = {lint_rule_id(rule.id): rule.id for rule in rules_for(Engine.CFN_LINT)}
 
 
 def lint(template: Path):

@@ -7,6 +7,7 @@ engine's name: engine -> rule ID -> resource -> {verdict, reason}.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,7 @@ VERDICTS = {"PASSED", "FAILED", "UNKNOWN"}
 ENGINES = {"terraform_plan"}
 
 
+@functools.lru_cache(maxsize=1)  # parsed once per test run; callers only read it
 def load_manifest() -> dict[str, dict]:
     with MANIFEST.open(encoding="utf-8") as handle:
         manifest = yaml.safe_load(handle) or {}
@@ -28,7 +30,8 @@ def load_manifest() -> dict[str, dict]:
                     for resource, difference in engine_resources.items():
                         _check(fixture, f"{rule_id} {engine_rule}", resource, difference.get("verdict"))
                         if not difference.get("reason"):
-                            raise ValueError(f"{fixture} {rule_id} {engine_rule} {resource}: a difference needs a reason")
+                            raise ValueError(f"{fixture} {rule_id} {engine_rule} {resource}: "
+                                             "a difference needs a reason")
             else:
                 for resource, verdict in resources.items():
                     _check(fixture, rule_id, resource, verdict)

@@ -14,9 +14,9 @@ import textwrap
 import pytest
 
 from checkov_scan import checkov_verdicts, scan_terraform
-from ckv_im import engine_shell, rules
+from ckv_im import engine_shell
+from ckv_im.catalogue import RULES
 from ckv_im.checkov_terraform import _single_resource_model
-from ckv_im.engine_shell import subject_of
 
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
 GOOD_POLICY = json.dumps({"Statement": [{
@@ -24,17 +24,6 @@ GOOD_POLICY = json.dumps({"Statement": [{
     "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
     "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com",
                                                     "ssm-contacts.*.amazonaws.com"]}}}]})
-
-ALL_RULES = {
-    "keys": [rules.symmetric_encryption_key, rules.no_imported_material_or_custom_store,
-             rules.required_key_policy_statement, rules.no_wildcard_principal, rules.key_enabled_and_guarded,
-             rules.no_personal_data_in_names],
-    "replication_sets": [rules.key_region_matches_entry, rules.all_or_no_customer_managed_keys,
-                         rules.provider_region_is_replicated, rules.replication_set_deletion_guard,
-                         rules.customer_managed_keys_everywhere, rules.keys_named_by_arn],
-    "im_resources": [rules.no_personal_data_in_names, rules.no_credentials_in_urls],
-    "topics": [rules.response_plan_topic_encrypted],
-}
 
 
 def scan_source(tmp_path, source: str, extra_files: dict[str, str] | None = None):
@@ -90,7 +79,8 @@ def test_policy_file_outside_the_scanned_tree_is_not_read(tmp_path):
 
 
 def test_policy_file_inside_the_scanned_tree_is_read(tmp_path):
-    verdicts = scan_source(tmp_path, key_with_policy('file("${path.module}/inside.json")'), {"inside.json": GOOD_POLICY})
+    verdicts = scan_source(tmp_path, key_with_policy('file("${path.module}/inside.json")'),
+                           {"inside.json": GOOD_POLICY})
     assert verdicts[("CKV_IM_7", "aws_kms_key.k")] == "PASSED"
 
 
@@ -268,12 +258,10 @@ def test_random_configurations_never_raise(seed):
     if rng.random() < 0.5:
         conf = {name: random_value(rng) for name in conf}  # unwrapped values too
     model = _single_resource_model(conf, f"/cdk.tf.json:{resource_type}:r")
-    for kind, functions in ALL_RULES.items():
-        subject = subject_of(model, kind, f"{resource_type}.r")
-        for function in functions:
-            if subject is not None:
-                result = function(subject, model)
-                assert result.status.value in ("PASSED", "FAILED", "UNKNOWN")
+    for rule in RULES.values():
+        subject = model.subject(rule.subject, f"{resource_type}.r")
+        if subject is not None:
+            assert rule.function(subject, model).status.value in ("PASSED", "FAILED", "UNKNOWN")
 
 
 def test_reference_cycles_end_in_unknown(tmp_path):

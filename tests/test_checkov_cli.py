@@ -109,8 +109,9 @@ def test_var_file_resolves_a_provider_region(tmp_path):
 
 def test_details_name_the_line_of_the_region_entry():
     fixture = REPO_ROOT / "fixtures" / "terraform" / "region_key_in_wrong_region"
-    result = by_id_and_resource(run_checkov("-d", str(fixture), "--external-checks-dir", "checks",
-                                            "--check", "CKV_IM_3"))[("CKV_IM_3", "aws_ssmincidents_replication_set.main")]
+    results = by_id_and_resource(run_checkov("-d", str(fixture), "--external-checks-dir", "checks",
+                                             "--check", "CKV_IM_3"))
+    result = results[("CKV_IM_3", "aws_ssmincidents_replication_set.main")]
     lines = (fixture / "main.tf").read_text().splitlines()
     detail = result["details"][0]
     line = int(detail.split("(line ")[1].split(")")[0])
@@ -126,7 +127,8 @@ def test_skip_comment_is_honoured(tmp_path):
     command = [str(CHECKOV), "--skip-download", "--framework", "terraform", "-d", str(tmp_path),
                "--external-checks-dir", "checks", "--check", "CKV_IM_3", "-o", "json"]
     report = json.loads(subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600).stdout)
-    skipped_checks = [(c["check_id"], c["check_result"]["suppress_comment"]) for c in report["results"]["skipped_checks"]]
+    skipped_checks = [(c["check_id"], c["check_result"]["suppress_comment"])
+                      for c in report["results"]["skipped_checks"]]
     assert skipped_checks == [("CKV_IM_3", "the us-west-2 key is being moved")]
 
 

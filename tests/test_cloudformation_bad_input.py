@@ -16,8 +16,8 @@ import pytest
 from cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID, cfn_lint_verdicts, lint
 from checkov_scan import checkov_verdicts, scan_cloudformation
 from ckv_im import engine_shell
+from ckv_im.catalogue import Engine, rules_for
 from ckv_im.cloudformation_model import build_model
-from test_bad_input import ALL_RULES
 
 GOOD_KEY_POLICY = {
     "Version": "2012-10-17",
@@ -139,9 +139,11 @@ def test_circular_references_end(tmp_path):
         "AliasA": {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/a", "TargetKeyId": {"Ref": "AliasB"}}},
         "AliasB": {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/b", "TargetKeyId": {"Ref": "AliasA"}}},
         "ReplicaA": {"Type": "AWS::KMS::ReplicaKey", "DependsOn": "ReplicaB",
-                     "Properties": {"KeyPolicy": GOOD_KEY_POLICY, "PrimaryKeyArn": {"Fn::GetAtt": ["ReplicaB", "Arn"]}}},
+                     "Properties": {"KeyPolicy": GOOD_KEY_POLICY,
+                                    "PrimaryKeyArn": {"Fn::GetAtt": ["ReplicaB", "Arn"]}}},
         "ReplicaB": {"Type": "AWS::KMS::ReplicaKey", "DependsOn": "ReplicaA",
-                     "Properties": {"KeyPolicy": GOOD_KEY_POLICY, "PrimaryKeyArn": {"Fn::GetAtt": ["ReplicaA", "Arn"]}}},
+                     "Properties": {"KeyPolicy": GOOD_KEY_POLICY,
+                                    "PrimaryKeyArn": {"Fn::GetAtt": ["ReplicaA", "Arn"]}}},
         "Set": replication_set(entry({"Ref": "AWS::Region"}, {"Fn::GetAtt": ["ReplicaA", "Arn"]}),
                                entry("eu-west-1", {"Ref": "AliasA"})),
     })
@@ -181,8 +183,8 @@ def test_a_five_megabyte_template_is_judged_whole(tmp_path):
                                                       entry("eu-west-1", {"Fn::GetAtt": ["Key", "Arn"]}))}
     padding = "x" * 5000
     for number in range(1000):
-        resources[f"Topic{number}"] = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": f"t{number}",
-                                                                               "Tags": [{"Key": "pad", "Value": padding}]}}
+        resources[f"Topic{number}"] = {"Type": "AWS::SNS::Topic", "Properties": {
+            "DisplayName": f"t{number}", "Tags": [{"Key": "pad", "Value": padding}]}}
     document = json.dumps(template(resources), indent=1)   # one line per value, as real templates have
     assert len(document) > 5_000_000
     root = tmp_path / "scan"
@@ -217,7 +219,7 @@ def random_value(rng: random.Random, depth: int = 0):
         return [random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
     if kind < 0.8:
         function = rng.choice(FUNCTIONS)
-        argument = rng.choice([rng.choice(LOGICAL_IDS + ["AWS::Region", "AWS::NoValue", "Param"]),
+        argument = rng.choice([rng.choice([*LOGICAL_IDS, "AWS::Region", "AWS::NoValue", "Param"]),
                                [rng.choice(LOGICAL_IDS), "Arn"], random_value(rng, depth + 1)])
         return {function: argument}
     return {rng.choice(KEYS): random_value(rng, depth + 1) for _ in range(rng.randint(0, 4))}
@@ -235,12 +237,10 @@ def test_random_templates_never_raise(seed):
     document = {"Parameters": {"Param": rng.choice([{"Type": "String"}, {"Default": random_value(rng)}, "junk"])},
                 "Resources": resources}
     model = build_model(document)
-    subjects = {"keys": model.keys, "replication_sets": model.replication_sets,
-                "im_resources": model.im_resources, "topics": model.topics}
-    for kind, functions in ALL_RULES.items():
-        for subject in subjects[kind].values():
-            for function in functions:
-                assert function(subject, model).status.value in ("PASSED", "FAILED", "UNKNOWN")
+    for rule in rules_for(Engine.CLOUDFORMATION):
+        for name in model.names_of(rule.subject):
+            result = rule.function(model.subject(rule.subject, name), model)
+            assert result.status.value in ("PASSED", "FAILED", "UNKNOWN")
 
 
 def test_cfn_lint_loads_exactly_one_rule_per_cloudformation_rule():

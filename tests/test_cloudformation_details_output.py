@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_checkov_cli import CHECKOV
 
 from cfn_lint_scan import CKV_IM_OF_LINT_ID
 from checkov_scan import CHECKS_DIR
 from manifest import FIXTURES_DIR
-from test_checkov_cli import CHECKOV
 
 FIXTURE = FIXTURES_DIR / "cloudformation" / "region_stack_key_two_literal_regions"
 REPLICATION_SET = "AWS::SSMIncidents::ReplicationSet.ReplicationSet"

@@ -7,10 +7,10 @@ import shutil
 import subprocess
 
 import pytest
+from test_cloudformation_fixtures import TEMPLATE_FIXTURES, templates_of
 
 from cfn_lint_scan import CKV_IM_OF_LINT_ID
 from manifest import FIXTURES_DIR, load_manifest
-from test_cloudformation_fixtures import TEMPLATE_FIXTURES, templates_of
 
 TERRAFORM = shutil.which("terraform")
 # fixtures/terraform_plan/<name>/ holds the plan made from fixtures/terraform/<name>/: its verdicts

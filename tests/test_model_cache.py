@@ -28,10 +28,10 @@ def test_one_model_build_per_graph(monkeypatch):
 
 
 def test_a_plan_file_is_read_once(monkeypatch):
-    from ckv_im import plan_model
+    from ckv_im import checkov_terraform
 
-    loads = count_calls(monkeypatch, plan_model, "_load")
-    monkeypatch.setattr(plan_model, "_CACHE", type(plan_model._CACHE)())
+    loads = count_calls(monkeypatch, checkov_terraform, "plan_model")
+    checkov_terraform.PLAN_MODELS.clear()
     plan = FIXTURES_DIR / "terraform_plan" / "region_module_outputs" / "plan.json"
     assert len(checkov_verdicts(scan_plan(plan))) > 10
     assert len(loads) == 1
@@ -41,7 +41,7 @@ def test_a_cloudformation_template_is_read_once_for_all_checks_and_resources(mon
     from ckv_im import checkov_cloudformation
 
     builds = count_calls(monkeypatch, checkov_cloudformation, "build_model")
-    monkeypatch.setattr(checkov_cloudformation, "_MODELS", type(checkov_cloudformation._MODELS)())
+    checkov_cloudformation.TEMPLATE_MODELS.clear()
     verdicts = checkov_verdicts(scan_cloudformation(FIXTURES_DIR / "cloudformation" / "im_contacts_personal_data"))
     assert len(verdicts) > 10
     assert len(builds) == 1

@@ -7,13 +7,13 @@ import re
 import pytest
 
 from cfn_lint_scan import CKV_IM_OF_LINT_ID, lint
-from ckv_im.catalogue import RULES
+from ckv_im.catalogue import RULES, Engine, rules_for
 from ckv_im.cfn_lint_shell import lint_rule_id
 from manifest import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "rules"
-NOT_CLOUDFORMATION = {"CKV_IM_5", "CKV_IM_15", "CKV_IM_16"}
-CLOUDFORMATION_RULES = sorted((rule for rule in RULES if rule not in NOT_CLOUDFORMATION), key=lambda r: int(r[7:]))
+CLOUDFORMATION_RULES = [rule.id for rule in rules_for(Engine.CLOUDFORMATION)]
+NOT_CLOUDFORMATION = [rule_id for rule_id in RULES if rule_id not in CLOUDFORMATION_RULES]
 
 
 def cloudformation_snippets(rule_id: str) -> dict[str, str]:
@@ -41,6 +41,6 @@ def test_failing_snippet_fails_and_fixed_snippet_passes(tmp_path, rule_id):
         assert bool(fired) == (label == "Failing"), f"{rule_id} {label}: {fired}"
 
 
-@pytest.mark.parametrize("rule_id", sorted(NOT_CLOUDFORMATION))
+@pytest.mark.parametrize("rule_id", NOT_CLOUDFORMATION)
 def test_pages_of_rules_cloudformation_cannot_apply_say_so(rule_id):
     assert "CloudFormation" in (DOCS / f"{rule_id}.md").read_text()

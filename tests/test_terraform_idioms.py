@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.runner import Runner
+from test_bad_input import scan_source
 
 from checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts, scan_plan, scan_terraform
 from ckv_im import checkov_terraform, rules
 from ckv_im.model import Status
 from manifest import FIXTURES_DIR
-from test_bad_input import scan_source
 
 TERRAFORM = FIXTURES_DIR / "terraform"
 MAIN = "aws_ssmincidents_replication_set.main"
@@ -33,7 +33,7 @@ def scan_model(monkeypatch, fixture: str):
         return models[-1]
 
     monkeypatch.setattr(checkov_terraform.TerraformModelBuilder, "build", keep)
-    monkeypatch.setattr(checkov_terraform, "_MODELS", type(checkov_terraform._MODELS)())
+    checkov_terraform.GRAPH_MODELS.clear()
     scan_terraform(TERRAFORM / fixture)
     assert len(models) == 1
     return models[0]

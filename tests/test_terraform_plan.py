@@ -132,7 +132,8 @@ def test_mangled_plans_never_raise(tmp_path, seed):
 
     source = "plan_delete_used_key" if seed % 2 else "im_sns_topics"
     rng = random.Random(seed)
-    document = {key: mutate(value, rng) for key, value in json.loads((PLANS_DIR / source / "plan.json").read_text()).items()}
+    original = json.loads((PLANS_DIR / source / "plan.json").read_text())
+    document = {key: mutate(value, rng) for key, value in original.items()}
     document["format_version"] = "1.2"
     model = PlanModelBuilder(document).build()
     for key in model.keys.values():

@@ -10,8 +10,6 @@ of that file looks its subject up by name. A check never raises
 from __future__ import annotations
 
 import inspect
-import os
-from collections import OrderedDict
 from typing import Any
 
 from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
@@ -20,11 +18,12 @@ from checkov.common.typing import _CheckResult, _SkippedCheck
 
 from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.cloudformation_model import build_model
+from ckv_im.cloudformation_types import RESOURCE_TYPES
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
+from ckv_im.model_cache import ModelCache
 
-_MODELS: "OrderedDict[tuple, ScanModel | Unknown]" = OrderedDict()
-_MODEL_CACHE_SIZE = 8
+TEMPLATE_MODELS: "ModelCache[ScanModel | Unknown]" = ModelCache(size=8)
 
 
 def template_file(conf: dict) -> str | None:
@@ -97,23 +96,20 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
     if path is None:
         return Unknown("Checkov does not say which file holds this resource")
     try:
-        stat = os.stat(path)
+        return TEMPLATE_MODELS.for_file(path, lambda: _template_model(path))
     except OSError as error:
         return Unknown(f"the template cannot be read: {error.strerror}")
-    cache_key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)   # the file, wherever it is named from
-    if cache_key in _MODELS:
-        _MODELS.move_to_end(cache_key)
-        return _MODELS[cache_key]
+
+
+def _template_model(path: str) -> "ScanModel | Unknown":
     template, _ = parse(path)
-    model = build_model(template) if template is not None else Unknown(f"{path} could not be parsed")
-    _MODELS[cache_key] = model
-    while len(_MODELS) > _MODEL_CACHE_SIZE:
-        _MODELS.popitem(last=False)
-    return model
+    return build_model(template) if template is not None else Unknown(f"{path} could not be parsed")
 
 
-class IncidentManagerCloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
-    """Base of every CKV_IM CloudFormation check: the resource's template, read once per file."""
+class CloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
+    """A CKV_IM check on CloudFormation (and Serverless ``resources:``): the resource's template, read once per file."""
+
+    resource_types = RESOURCE_TYPES
 
     def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
             entity_type: str, skip_info: _SkippedCheck) -> _CheckResult:
@@ -130,6 +126,4 @@ class IncidentManagerCloudFormationCheck(IncidentManagerCheck, BaseResourceCheck
 
     def evaluate(self, conf: dict[str, Any]) -> Result:
         name = f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-        return run_rule(self.id, self.rule, self.subject, name,
-                        lambda: model_for_file(template_file(conf)),
-                        self.entity_path)
+        return run_rule(self.rule, name, lambda: model_for_file(template_file(conf)), self.entity_path)

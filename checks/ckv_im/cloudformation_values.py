@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
-from ckv_im.iam_policy import STACK_REGION_TEXT
-from ckv_im.model import Unknown, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
 
 MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are not evaluated
 _DYNAMIC_REFERENCE = re.compile(r"\{\{(resolve:[^}]*)\}\}")
@@ -89,7 +88,7 @@ class UnknownToken:
 
 
 StackRegionToken = STACK_REGION_TEXT
-Part = "str | ResourceToken | UnknownToken"
+Part = Union[str, ResourceToken, UnknownToken]
 
 
 class TemplateValues:
@@ -100,30 +99,13 @@ class TemplateValues:
         self.resources = dict(entries(template.get("Resources")))
         # A Serverless Framework file (the whole of it) holds ${self:...}-style variables in plain strings.
         self.serverless_file = serverless_file
+        self.strings = StringParts(self)
 
     def resource_type(self, logical_id: Any) -> str | None:
         resource = self.resources.get(logical_id) if isinstance(logical_id, str) else None
         kind = resource.get("Type") if isinstance(resource, dict) else None
         return kind if isinstance(kind, str) else None
 
-    # -- parameters ---------------------------------------------------------------------------
-    def parameter_default(self, name: str) -> Any:
-        """The parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
-        parameter = self.parameters.get(name)
-        kind = parameter.get("Type") if isinstance(parameter, dict) else None
-        if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value"):
-            return Unknown(f"parameter {name} is read from SSM Parameter Store at deployment (its Default is "
-                           "the SSM parameter's name)")
-        default = parameter.get("Default") if isinstance(parameter, dict) else None
-        if isinstance(default, bool):
-            return "true" if default else "false"
-        if isinstance(default, (str, int, float)):
-            return str(default)
-        if isinstance(default, list) and all(isinstance(item, str) for item in default):
-            return ",".join(default)
-        return Unknown(f"parameter {name} has no Default, so its value is known only at deployment")
-
-    # -- plain values ---------------------------------------------------------------------------
     def value(self, node: Any, depth: int = 0) -> Any:
         """The node with every intrinsic evaluated: strings, numbers, dicts, lists, Unknowns (never NO_VALUE)."""
         result = self._value(node, depth)
@@ -133,7 +115,7 @@ class TemplateValues:
         if depth > MAX_DEPTH:
             return Unknown("the value is nested too deeply to evaluate")
         if isinstance(node, str):
-            return self._string(node)
+            return self.string(node)
         if isinstance(node, (bool, int, float)) or node is None:
             return node
         if isinstance(node, list):
@@ -148,9 +130,10 @@ class TemplateValues:
                 if item is not NO_VALUE:
                     result[key] = item
             return result
-        return self._function_value(*function, depth)
+        return self.function_value(*function, depth)
 
-    def _string(self, text: str) -> Any:
+    def string(self, text: str) -> Any:
+        """A literal string as it is at deployment: Serverless variables resolved, dynamic references unknown."""
         if self.serverless_file is not None and "${" in text:
             value = serverless_string(text, self.serverless_file)
             if not isinstance(value, str):
@@ -160,11 +143,11 @@ class TemplateValues:
             return UnknownTemplate(_DYNAMIC_REFERENCE.sub(lambda match: "${" + match.group(1) + "}", text))
         return text
 
-    def _function_value(self, name: str, argument: Any, depth: int) -> Any:
+    def function_value(self, name: str, argument: Any, depth: int) -> Any:
         if name == "Ref" and argument == "AWS::NoValue":
             return NO_VALUE
         if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"):
-            parts = self.parts({name: argument}, depth)
+            parts = self.strings.parts({name: argument}, depth)
             return parts if is_unknown(parts) else render(parts)
         if name == "Fn::ImportValue":
             return Unknown(f"{shown({name: argument})}: an export of another stack, known only at deployment")
@@ -172,13 +155,24 @@ class TemplateValues:
             return Unknown(f"{shown({name: argument})}: depends on a condition known only at deployment")
         return Unknown(f"{name} is not evaluated statically")
 
-    # -- strings built from parts --------------------------------------------------------------
+    def parts(self, node: Any, depth: int = 0) -> list[Part] | Unknown:
+        """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
+        return self.strings.parts(node, depth)
+
+
+class StringParts:
+    """String-valued nodes as their parts: literal text, references to resources (``ResourceToken``) and
+    values known only at deployment (``UnknownToken``), so that an ARN built with ``Fn::Sub`` can be read."""
+
+    def __init__(self, values: TemplateValues) -> None:
+        self.values = values
+
     def parts(self, node: Any, depth: int = 0) -> "list[Part] | Unknown":
         """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
         if depth > MAX_DEPTH:
             return Unknown("the value is nested too deeply to evaluate")
         if isinstance(node, str):
-            text = self._string(node)
+            text = self.values.string(node)
             if isinstance(text, UnknownTemplate):
                 # a Serverless variable or a dynamic reference ({{resolve:...}}) read at deployment
                 return [UnknownToken(text.text, f"{text.text[:80]} is known only at deployment")]
@@ -202,7 +196,7 @@ class TemplateValues:
             return self._sub_parts(argument, depth)
         if name == "Fn::Join":
             return self._join_parts(argument, depth)
-        value = self._function_value(name, argument, depth)
+        value = self.values.function_value(name, argument, depth)
         return value if is_unknown(value) else Unknown(f"{shown(node)} is not a string")
 
     def _ref_parts(self, name: Any) -> "list[Part] | Unknown":
@@ -212,10 +206,10 @@ class TemplateValues:
             return [StackRegionToken]
         if name in _PSEUDO_UNKNOWN:
             return [UnknownToken(f"${{{name}}}", f"{name} is known only at deployment")]
-        if name in self.parameters:
-            default = self.parameter_default(name)
+        if name in self.values.parameters:
+            default = parameter_default(self.values.parameters.get(name), name)
             return [UnknownToken(f"${{{name}}}", default.reason)] if is_unknown(default) else [default]
-        if name in self.resources:
+        if name in self.values.resources:
             return [ResourceToken(name)]
         return Unknown(f"Ref {name} names nothing in this template")
 
@@ -238,7 +232,7 @@ class TemplateValues:
                 parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
             elif "." in variable and not variable.startswith("AWS::"):
                 logical_id, attribute = variable.split(".", 1)
-                parts.append(ResourceToken(logical_id, attribute) if logical_id in self.resources
+                parts.append(ResourceToken(logical_id, attribute) if logical_id in self.values.resources
                              else UnknownToken(match.group(0), f"{logical_id} names nothing in this template"))
             else:
                 inner = self._ref_parts(variable)
@@ -259,6 +253,22 @@ class TemplateValues:
                 return inner
             parts.extend(([delimiter] if index else []) + inner)
         return _merged(parts)
+
+
+def parameter_default(parameter: Any, name: str) -> Any:
+    """A parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
+    kind = parameter.get("Type") if isinstance(parameter, dict) else None
+    if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value"):
+        return Unknown(f"parameter {name} is read from SSM Parameter Store at deployment (its Default is "
+                       "the SSM parameter's name)")
+    default = parameter.get("Default") if isinstance(parameter, dict) else None
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    if isinstance(default, (str, int, float)):
+        return str(default)
+    if isinstance(default, list) and all(isinstance(item, str) for item in default):
+        return ",".join(default)
+    return Unknown(f"parameter {name} has no Default, so its value is known only at deployment")
 
 
 _SERVERLESS_VARIABLE = re.compile(r"\$\{([^{}]*)\}")   # innermost first: ${self:custom.${opt:stage}}

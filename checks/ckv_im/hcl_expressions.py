@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _IDENT = r"[A-Za-z_][\w-]*"
 _INDEX = r"\[\s*(?:\d+|\"[^\"]*\")\s*\]"
@@ -211,7 +212,7 @@ def template_parts(raw: object) -> list | None:
     return parts
 
 
-def parse_expression(text: str):
+def parse_expression(text: str) -> Any:
     """The expression python-hcl2 wrote (without its ``${ }``) as Python values, Traversal and Call; None
     when it uses anything else."""
     if not isinstance(text, str) or len(text) > _MAX_EXPRESSION:

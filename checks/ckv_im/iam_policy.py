@@ -1,6 +1,6 @@
 """Reading KMS key policies for CKV_IM_7 and CKV_IM_8.
 
-Spec: RULES.md, "Matching IAM policy elements". A policy is a parsed JSON
+Semantics: docs/semantics.md#matching-iam-policy-elements. A policy is a parsed JSON
 document (dict), ``None`` (no policy: the AWS default key policy) or an
 ``Unknown``; inside a dict any value may be an ``Unknown``.
 
@@ -23,7 +23,7 @@ from enum import IntEnum
 from functools import lru_cache, partial
 from typing import Any, Callable
 
-from ckv_im.model import Result, StackRegion, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION_TEXT, Result, StackRegion, UnknownTemplate, is_unknown
 
 __all__ = [
     "INCIDENT_MANAGER_SERVICES",
@@ -76,7 +76,7 @@ def _truth(flag: bool) -> _Truth:
 
 
 # Glob matching -------------------------------------------------------------------------------------
-def action_pattern_matches(pattern: str, action: str) -> bool:
+def action_pattern_matches(pattern: object, action: object) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
     if not isinstance(pattern, str) or not isinstance(action, str):
         return False
@@ -141,12 +141,9 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
 # AWS compares condition values case-sensitively (except the ...IgnoreCase operators), and the
 # service name it puts in kms:ViaService is lower case, as Region names are.
 #
-# A CloudFormation key lives in the stack Region, and a policy value built with
-# !Sub "...${AWS::Region}..." or !Ref AWS::Region names the same Region: the adapter writes that
-# Region as this marker, which for such a key stands for the key Region. A value pinned to a
-# Region by name may or may not be it. (Control characters: no template can hold the marker
-# literally, so a plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
-STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
+# A value the CloudFormation adapter built with the stack Region holds STACK_REGION_TEXT (see
+# ckv_im.model), which for a key of that stack stands for the key Region. A value pinned to a
+# Region by name may or may not be it.
 
 
 def _known_region(key_region: Any) -> str | None:
@@ -425,7 +422,7 @@ def _denies(statement: Any, service: str, action: str, region: str | None) -> _T
         return _Truth.NO if _effect_certainly_not(statement, "Deny") else _Truth.MAYBE
     condition = statement.get("Condition")
     if _has_other_condition_keys(condition):
-        return _Truth.NO  # RULES.md: such a Deny cannot be decided statically and is ignored
+        return _Truth.NO  # such a Deny cannot be decided statically and is ignored (docs/semantics.md)
     return _all([_effect_is(statement, "Deny"), _actions_match(statement, action),
                  _via_service_denies(condition, service, region)])
 
@@ -489,7 +486,8 @@ def _label(statement: Any, index: int) -> str:
 
 def _unresolved_reasons(value: Any, limit: int = 3) -> list[str]:
     """Reasons of the first Unknown values inside a statement (iterative: junk may nest deeply)."""
-    reasons, stack, walked = [], [value], 0
+    reasons: list[str] = []
+    stack, walked = [value], 0
     while stack and len(reasons) < limit and walked < _MAX_WALKED_NODES:
         item, walked = stack.pop(), walked + 1
         if is_unknown(item) and item.reason not in reasons:
@@ -613,7 +611,7 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
         # Sentences, not "; ": cfn-lint joins a rule's details lines with "; " into one message.
         missing = f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
         near_misses = _near_misses(labelled, service, action, region)
-        problems.insert(0, " ".join([missing + "."] + near_misses) if near_misses else missing)
+        problems.insert(0, " ".join([missing + ".", *near_misses]) if near_misses else missing)
     if problems:
         return problems, []
     subject = f"{service} calling {action}"
@@ -673,7 +671,7 @@ def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
                         "no Incident Manager grant statement names a wildcard principal without a caller pin")
 
 
-# Incident Manager key (RULES.md "Terms", (b)) -----------------------------------------------------
+# Incident Manager key (docs/semantics.md#terms, its second case) ---------------------------------
 def names_incident_manager(policy: Any) -> bool:
     """Whether the key policy is written for Incident Manager (it names one of its services in kms:ViaService)."""
     if not isinstance(policy, dict):

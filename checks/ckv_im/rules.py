@@ -3,11 +3,15 @@
 Each function takes the resource it reports on and the ``ScanModel`` of the
 whole scan, and returns a ``Result``. Engines (Checkov on Terraform, plan JSON
 and CloudFormation; cfn-lint) only build the model and call these.
-Semantics: ``../shared/spec/RULES.md``; "how a verdict is reached" in short:
+Semantics: docs/semantics.md, and each rule's page docs/rules/CKV_IM_<n>.md;
+docs/semantics.md#how-a-verdict-is-reached in short:
 FAILED when the resolved parts already break the rule, PASSED only when
 everything was resolved, UNKNOWN otherwise.
 """
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from ckv_im.iam_policy import names_incident_manager, required_grants_result, wildcard_principal_result
 from ckv_im.model import (
@@ -16,16 +20,22 @@ from ckv_im.model import (
     IncidentManagerResource,
     KeyRef,
     KmsKey,
+    Region,
     RegionEntry,
     ReplicationSet,
+    Resolved,
     Result,
     ScanModel,
     SnsTopic,
     Status,
+    Where,
     at,
     is_unknown,
 )
 from ckv_im.sensitive_text import located_strings_in, personal_data_in, url_credentials_in
+
+# (entry name, key text, where) of a Region entry served by a key of the CloudFormation stack
+StackKeyEntry = tuple[Region, str, "Where | None"]
 
 
 def is_incident_manager_key(key: KmsKey, model: ScanModel) -> bool:
@@ -33,7 +43,7 @@ def is_incident_manager_key(key: KmsKey, model: ScanModel) -> bool:
     return bool(model.key_users.get(key.name)) or (isinstance(key.policy, dict) and names_incident_manager(key.policy))
 
 
-def _region_text(region) -> str:
+def _region_text(region: Region) -> str:
     """A Region for a details line: its name, the expression that names it, or why it is unresolved."""
     if is_unknown(region):
         return region.expression or f"an unresolved Region ({region.reason})"
@@ -46,7 +56,7 @@ def symmetric_encryption_key(key: KmsKey, model: ScanModel) -> Result:
     if not is_incident_manager_key(key, model):
         return NOT_APPLICABLE
     source = key
-    if key.is_replica:
+    if key.primary is not None:  # a replica: its spec is its primary's
         if is_unknown(key.primary):
             return Result.unknown(f"{key.name}: the primary key of this replica is not resolved ({key.primary.reason})")
         source = key.primary
@@ -99,8 +109,9 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
     """CKV_IM_3: every Region entry uses a KMS key in that same Region."""
     if is_unknown(rset.entries):
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
-    problems, unknowns = [], []
-    stack_key_entries = []  # (entry name, key text, where) of entries served by keys in the stack Region
+    problems: list[str] = []
+    unknowns: list[str] = []
+    stack_key_entries: list[StackKeyEntry] = []  # entries served by keys in the stack Region
     for entry in rset.entries:
         key = entry.key
         if key is None:
@@ -121,16 +132,17 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
         elif key.region != entry.name:
             problems.append(at(entry.where, f"Region entry {_entry_label(entry)} uses {key.text}, a key in "
                                             f"{key.region}: use a key in {entry.name}"))
-    _judge_stack_region_keys(rset, stack_key_entries, problems, unknowns)
+    _judge_stack_region_keys(rset.entries, stack_key_entries, problems, unknowns)
     return Result.judge(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
 
 
-def _judge_stack_region_keys(rset: ReplicationSet, stack_key_entries, problems: list[str], unknowns: list[str]) -> None:
+def _judge_stack_region_keys(entries: list[RegionEntry], stack_key_entries: list[StackKeyEntry],
+                             problems: list[str], unknowns: list[str]) -> None:
     """Keys defined in a CloudFormation stack all live in the one stack Region."""
     if not stack_key_entries:
         return
     literal_names = {name for name, _, _ in stack_key_entries if isinstance(name, str)}
-    has_stack_named_entry = any(entry.name is STACK_REGION for entry in rset.entries)
+    has_stack_named_entry = any(entry.name is STACK_REGION for entry in entries)
     described = ", ".join(f"{name} uses {text}" for name, text, _ in stack_key_entries)
     where = next((where for name, _, where in stack_key_entries if isinstance(name, str)), None)
     if len(literal_names) > 1:
@@ -162,22 +174,22 @@ def all_or_no_customer_managed_keys(rset: ReplicationSet, model: ScanModel) -> R
     return Result.passed(f"{rset.name} uses {'customer managed' if with_key else 'AWS owned'} keys in every entry")
 
 
-def _names(entries) -> str:
+def _names(entries: Sequence[RegionEntry]) -> str:
     """``us-east-1 (line 3), local.region (line 7) and eu-west-1 (line 9)``."""
     labels = [_entry_label(e) for e in entries]
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
-def _entries(entries) -> str:
+def _entries(entries: Sequence[RegionEntry]) -> str:
     """``entry us-east-1 (line 3)`` or ``entries us-east-1 (line 3) and eu-west-1 (line 9)``."""
     return f"{_verb(entries, 'entry', 'entries')} {_names(entries)}"
 
 
-def _verb(entries, one: str, several: str) -> str:
+def _verb(entries: Sequence[object], one: str, several: str) -> str:
     return one if len(entries) == 1 else several
 
 
-def _unresolved_keys(entries) -> str:
+def _unresolved_keys(entries: Sequence[RegionEntry]) -> str:
     return (f"the {_verb(entries, 'key', 'keys')} of {_entries(entries)} "
             f"{_verb(entries, 'is', 'are')} not resolved and could be unset")
 
@@ -204,8 +216,9 @@ def provider_region_is_replicated(rset: ReplicationSet, model: ScanModel) -> Res
         return Result.unknown(f"provider Region {region} is not among the resolved Region entries; the "
                               f"{_verb(unresolved, 'Region', 'Regions')} of {_entries(unresolved)} "
                               f"{_verb(unresolved, 'is', 'are')} not resolved")
+    listed = ", ".join(str(name) for name in names) or "none"
     return Result.failed(f"the provider of {rset.name} is in {region}, which is not one of its Regions "
-                         f"({', '.join(names) or 'none'}): add a {region} entry or use a provider in one of them")
+                         f"({listed}): add a {region} entry or use a provider in one of them")
 
 
 # CKV_IM_6 ---------------------------------------------------------------------------------------
@@ -215,7 +228,7 @@ def replication_set_deletion_guard(rset: ReplicationSet, model: ScanModel) -> Re
                          "deleting it deletes all Incident Manager data", rset.where.get("deletion_guard"))
 
 
-def _guard_result(name: str, guard, hint: str, consequence: str, where) -> Result:
+def _guard_result(name: str, guard: Resolved[bool], hint: str, consequence: str, where: Where | None) -> Result:
     if guard is True:
         return Result.passed(f"{name} is guarded against deletion")
     if is_unknown(guard):
@@ -234,7 +247,7 @@ def no_wildcard_principal(key: KmsKey, model: ScanModel) -> Result:
     return _policy_rule(wildcard_principal_result, key, model)
 
 
-def _policy_rule(rule, key: KmsKey, model: ScanModel) -> Result:
+def _policy_rule(rule: Callable[[Any, Any], Result], key: KmsKey, model: ScanModel) -> Result:
     if not is_incident_manager_key(key, model):
         return NOT_APPLICABLE
     if key.policy_may_be_replaced:
@@ -247,8 +260,8 @@ def _with_policy_source(key: KmsKey, result: Result) -> Result:
     where = key.where.get("policy")
     if key.policy is None:  # the details already say there is no key policy
         return Result(result.status, tuple(at(where, f"{key.name}: {line}") for line in result.details))
-    return Result(result.status, (at(where, f"{key.name}: key policy from {key.policy_source}"),)
-                  + tuple(at(where, line) for line in result.details))
+    source = at(where, f"{key.name}: key policy from {key.policy_source}")
+    return Result(result.status, (source, *(at(where, line) for line in result.details)))
 
 
 # CKV_IM_9 ---------------------------------------------------------------------------------------
@@ -272,7 +285,7 @@ def key_enabled_and_guarded(key: KmsKey, model: ScanModel) -> Result:
 
 
 # CKV_IM_10 --------------------------------------------------------------------------------------
-def no_personal_data_in_names(subject, model: ScanModel) -> Result:
+def no_personal_data_in_names(subject: IncidentManagerResource | KmsKey, model: ScanModel) -> Result:
     """CKV_IM_10: no e-mail addresses or phone numbers in tags and name fields."""
     if isinstance(subject, KmsKey):
         if not is_incident_manager_key(subject, model):
@@ -280,7 +293,8 @@ def no_personal_data_in_names(subject, model: ScanModel) -> Result:
         fields = {"description": subject.description, "tags": subject.tags}
     else:
         fields = dict(subject.name_fields, tags=subject.tags)
-    # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11 (RULES.md).
+    # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11
+    # (docs/semantics.md#how-a-verdict-is-reached).
     findings = [at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
                 for path, text, raw_path in located_strings_in(fields) for finding in personal_data_in(text)]
     if findings:
@@ -321,8 +335,9 @@ def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> 
         return Result.unknown(f"Region entries of {rset.name} are not resolved ({rset.entries.reason})")
     owned = [e for e in rset.entries if e.key is None]
     if owned:
+        fix = _verb(owned, "it a customer managed key", "them customer managed keys")
         return Result.failed(at(owned[0].where, f"{_entries(owned)} {_verb(owned, 'uses', 'use')} the AWS owned key: "
-                                                f"give {_verb(owned, 'it a customer managed key', 'them customer managed keys')}"))
+                                                f"give {fix}"))
     undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
     if undecided:
         return Result.unknown(_unresolved_keys(undecided))

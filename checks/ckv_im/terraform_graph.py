@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ckv_im.hcl_expressions import parse_traversal
 
@@ -52,13 +53,6 @@ class Block:
         return raw, self.conf.get(name, MISSING)
 
 
-def unwrap(value: Any) -> Any:
-    """Checkov and python-hcl2 wrap every attribute value in a one-element list."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
-
-
 @dataclass
 class GraphIndex:
     resources: dict[str, Block] = field(default_factory=dict)                 # by address
@@ -69,12 +63,12 @@ class GraphIndex:
     module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
     providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
 
-    def resources_of(self, types) -> Iterator[Block]:
+    def resources_of(self, types: Collection[str]) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)
 
 
 # --- reading the graph ---------------------------------------------------------------------------
-def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
+def graph_vertices(graph: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
     if hasattr(graph, "node_indices"):  # rustworkx, Checkov's default
         for index in graph.node_indices():
             payload = graph[index]
@@ -146,7 +140,7 @@ def join_scope(*parts: str) -> str:
     return ".".join(part for part in parts if part)
 
 
-def build_index(graph, raw_files: "RawFiles") -> GraphIndex:
+def build_index(graph: Any, raw_files: RawFiles) -> GraphIndex:
     index = GraphIndex()
     for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
@@ -239,7 +233,7 @@ class RawFiles:
         self._root: str | None = None  # unknown until set: then no file() read is allowed
         self._parsed: dict[str, dict] = {}
         self._lines: dict[str, list[str]] = {}
-        self._tfvars: dict[str, dict | None] = {}
+        self._tfvars = TfvarsFiles()
 
     def set_scan_root(self, scan_root: str | None) -> None:
         self._root = os.path.realpath(scan_root) if scan_root else None
@@ -281,17 +275,41 @@ class RawFiles:
         return self._lines[path]
 
     def tfvars_value(self, path: str, name: str) -> Any:
-        """The value a tfvars file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING.
+        """The value a tfvars file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING."""
+        return self._tfvars.value(path, name)
 
-        Only files Checkov itself took a variable's value from are read (see ``_tfvars_file``):
-        the scanned tree's terraform.tfvars and *.auto.tfvars, and files the user passed with --var-file.
-        """
-        if path not in self._tfvars:
-            self._tfvars[path] = self._load_tfvars(path)
-        assignments = self._tfvars[path]
+    def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
+        candidates = self.parse(path).get((kind, type_, name), [])
+        if len(candidates) > 1:  # several provider "aws" blocks: the one on the same line
+            line = conf.get("__start_line__")
+            candidates = [c for c in candidates if c.get("__start_line__") == line]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def local(self, path: str, name: str) -> dict | None:
+        candidates = self.parse(path).get(("locals", "", name), [])
+        return {name: candidates[0]} if len(candidates) == 1 else None
+
+
+class TfvarsFiles:
+    """The variable files Checkov took values from, parsed once each.
+
+    Only files Checkov itself took a variable's value from are read (see ``_tfvars_file``):
+    the scanned tree's terraform.tfvars and *.auto.tfvars, and files the user passed with --var-file.
+    """
+
+    MAX_BYTES = RawFiles.MAX_BYTES
+
+    def __init__(self) -> None:
+        self._assignments: dict[str, dict[str, Any] | None] = {}
+
+    def value(self, path: str, name: str) -> Any:
+        """The value the file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING."""
+        if path not in self._assignments:
+            self._assignments[path] = self._load(path)
+        assignments = self._assignments[path]
         return assignments.get(name, MISSING) if isinstance(assignments, dict) else MISSING
 
-    def _load_tfvars(self, path: str) -> dict | None:
+    def _load(self, path: str) -> dict[str, Any] | None:
         try:
             if not os.path.isfile(path) or os.path.getsize(path) > self.MAX_BYTES:
                 return None
@@ -306,17 +324,6 @@ class RawFiles:
             LOGGER.debug("ckv_im: tfvars parse failed for %s", path, exc_info=True)
             return None
         return parsed if isinstance(parsed, dict) else None
-
-    def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
-        candidates = self.parse(path).get((kind, type_, name), [])
-        if len(candidates) > 1:  # several provider "aws" blocks: the one on the same line
-            line = conf.get("__start_line__")
-            candidates = [c for c in candidates if c.get("__start_line__") == line]
-        return candidates[0] if len(candidates) == 1 else None
-
-    def local(self, path: str, name: str) -> dict | None:
-        candidates = self.parse(path).get(("locals", "", name), [])
-        return {name: candidates[0]} if len(candidates) == 1 else None
 
 
 def _index_blocks(parsed: dict | None) -> dict[tuple[str, str, str], list]:

@@ -11,7 +11,7 @@ becomes an ``Unknown``: never a guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ckv_im.hcl_expressions import Call, Interpolated, Traversal, parse_expression, whole_expression
 from ckv_im.model import Unknown, is_unknown
@@ -63,8 +63,9 @@ def _type_of(node: Any) -> "TypeSpec | None":
         element = _type_of(argument)
         return TypeSpec(node.function, element=element) if element else None
     if node.function == "object" and isinstance(argument, dict):
-        attributes = tuple((name, _attribute(value)) for name, value in argument.items())
-        return None if any(a is None for _, a in attributes) else TypeSpec("object", attributes=attributes)
+        attributes = [(name, _attribute(value)) for name, value in argument.items()]
+        readable = tuple((name, attribute) for name, attribute in attributes if attribute is not None)
+        return TypeSpec("object", attributes=readable) if len(readable) == len(attributes) else None
     if node.function == "tuple" and isinstance(argument, list):
         elements = tuple(_type_of(item) for item in argument)
         return None if None in elements else TypeSpec("tuple", elements=elements)
@@ -175,7 +176,7 @@ def _merge(*maps: Any) -> dict:
     return merged
 
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., Any]] = {
     "toset": lambda value: as_set(_to_list(value)),
     "tolist": _to_list,
     "tomap": _to_map,
@@ -207,16 +208,20 @@ def navigate(value: Any, steps: "tuple[str, ...]", text: str) -> Any:
         if is_unknown(value):
             return value
         key = _step_key(step)
-        if isinstance(value, dict) and isinstance(key, str) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and not isinstance(value, TfSet) and isinstance(key, int) \
-                and 0 <= key < len(value):
+        if _has_step(value, key):
             value = value[key]
         elif hasattr(value, "attribute_of"):  # a resource instance: its attribute is a reference
             value = value.attribute_of(key) if isinstance(key, str) else Unknown(f"{text} is not evaluated")
         else:
             return Unknown(f"{text}: the value has no {step.strip('[]')}")
     return value
+
+
+def _has_step(value: Any, key: Any) -> bool:
+    """A map with the key, or a list (not a set: sets have no index) with the index."""
+    if isinstance(value, dict):
+        return isinstance(key, str) and key in value
+    return isinstance(value, list) and not isinstance(value, TfSet) and isinstance(key, int) and 0 <= key < len(value)
 
 
 def _step_key(step: str) -> Any:

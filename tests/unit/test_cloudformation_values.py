@@ -5,8 +5,7 @@ import pytest
 
 from ckv_im.cloudformation_model import build_model
 from ckv_im.cloudformation_values import ResourceToken, TemplateValues, UnknownToken, line_of, shown
-from ckv_im.iam_policy import STACK_REGION_TEXT
-from ckv_im.model import STACK_REGION, KeyRef, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION, STACK_REGION_TEXT, KeyRef, UnknownTemplate, is_unknown
 
 TEMPLATE = {
     "Parameters": {
@@ -80,8 +79,8 @@ def test_get_att_takes_both_forms_and_sub_names_attributes():
     assert isinstance(parts[-1], UnknownToken)
 
 
-SERVERLESS_FILE = {"custom": {"team": "checkout", "mailbox": "${self:custom.team}-oncall", "stage": "${opt:stage, 'dev'}",
-                              "keyArn": "${ssm:/checkout/key-arn}", "retries": 3}}
+SERVERLESS_FILE = {"custom": {"team": "checkout", "mailbox": "${self:custom.team}-oncall",
+                              "stage": "${opt:stage, 'dev'}", "keyArn": "${ssm:/checkout/key-arn}", "retries": 3}}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -119,7 +118,7 @@ def test_deep_nesting_ends_in_unknown():
 
 def test_lines_and_short_forms_for_details():
     class Node(dict):
-        class start_mark:  # noqa: N801  (the shape of a yaml mark)
+        class start_mark:
             line = 41
     assert line_of({"__startline__": 7}) == 7
     assert line_of(Node()) == 42
@@ -141,7 +140,8 @@ def key_ref(node) -> KeyRef:
     ({"Ref": "Key"}, "key_id", STACK_REGION, "Key"),
     ({"Fn::GetAtt": ["Key", "KeyId"]}, "key_id", STACK_REGION, "Key"),
     ({"Ref": "Alias"}, "alias_name", STACK_REGION, "Key"),
-    ({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${Key}"}, "key_arn", STACK_REGION, "Key"),
+    ({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${Key}"}, "key_arn", STACK_REGION,
+     "Key"),
     ({"Fn::Sub": "arn:aws:kms:eu-west-1:111122223333:key/${Key}"}, "key_arn", "eu-west-1", "Key"),
     ({"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "kms", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"},
                          {"Fn::Join": ["/", ["key", {"Ref": "Key"}]]}]]}, "key_arn", STACK_REGION, "Key"),
@@ -192,7 +192,8 @@ def test_only_a_substituted_aws_region_is_the_stack_region():
     from ckv_im import rules
 
     def grant(via_service):
-        return {"Statement": [{"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}},
+        account_root = {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}
+        return {"Statement": [{"Effect": "Allow", "Principal": {"AWS": account_root},
                                "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
                                "Condition": {"StringEquals": {"kms:ViaService": via_service}}}]}
 
@@ -202,7 +203,8 @@ def test_only_a_substituted_aws_region_is_the_stack_region():
         key = model.keys["AWS::KMS::Key.Key"]
         return rules.required_key_policy_statement(key, model).status.value
 
-    substituted = [{"Fn::Sub": f"{service}.${{AWS::Region}}.amazonaws.com"} for service in ("ssm-incidents", "ssm-contacts")]
+    substituted = [{"Fn::Sub": f"{service}.${{AWS::Region}}.amazonaws.com"}
+                   for service in ("ssm-incidents", "ssm-contacts")]
     assert verdict(substituted) == "PASSED"
     assert verdict([f"{service}.${{AWS::Region}}.amazonaws.com" for service in ("ssm-incidents", "ssm-contacts")]) \
         == "FAILED"

@@ -1,6 +1,6 @@
 """Unit tests for ckv_im.iam_policy: CKV_IM_7, CKV_IM_8 and the Incident Manager key test (b).
 
-Semantics: RULES.md, "Matching IAM policy elements".
+Semantics: docs/semantics.md#matching-iam-policy-elements.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import time
 import pytest
 
 from ckv_im.iam_policy import (
-    STACK_REGION_TEXT,
     INCIDENT_MANAGER_SERVICES,
     REQUIRED_ACTIONS,
     action_pattern_matches,
@@ -19,7 +18,7 @@ from ckv_im.iam_policy import (
     required_grants_result,
     wildcard_principal_result,
 )
-from ckv_im.model import STACK_REGION, Result, Status, Unknown, UnknownTemplate
+from ckv_im.model import STACK_REGION, STACK_REGION_TEXT, Result, Status, Unknown, UnknownTemplate
 
 REGION = "us-east-1"
 ACCOUNT_ROOT = {"AWS": "arn:aws:iam::111122223333:root"}
@@ -412,13 +411,13 @@ def test_deny_with_unknown_region(op, values, expected):
 
 
 # Condition values are case-sensitive (except ...IgnoreCase); operators, keys and actions are not ---
-SHOUTED_INCIDENTS = "SSM-INCIDENTS.us-east-1.amazonaws.com"   # RULES.md's example
+SHOUTED_INCIDENTS = "SSM-INCIDENTS.us-east-1.amazonaws.com"   # docs/semantics.md's example
 CONTACTS_PINNED = PINNED_VALUES[1]
 STACK_PINNED = [f"ssm-incidents.{STACK_REGION_TEXT}.amazonaws.com", f"ssm-contacts.{STACK_REGION_TEXT}.amazonaws.com"]
 
 
 @pytest.mark.parametrize("op, values, region, expected", [
-    # RULES.md: a value SSM-INCIDENTS.us-east-1.amazonaws.com under StringEquals admits nothing ...
+    # docs/semantics.md: a value SSM-INCIDENTS.us-east-1.amazonaws.com under StringEquals admits nothing ...
     ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], REGION, Status.FAILED),
     ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], Unknown("var.region"), Status.FAILED),
     ("StringEquals", [SHOUTED_INCIDENTS, CONTACTS_PINNED], STACK_REGION, Status.FAILED),
@@ -483,7 +482,8 @@ def test_deny_compares_via_service_values_case_sensitively(op, values, region, d
 
 
 def test_mixed_case_value_still_makes_an_incident_manager_key_that_fails():
-    """The "Incident Manager key" test (RULES.md, Terms (b)) stays case-insensitive, so the key is judged."""
+    """The "Incident Manager key" test (docs/semantics.md#terms, its second case) stays case-insensitive,
+    so the key is judged."""
     doc = policy(allow(op="StringEquals", values=[SHOUTED_INCIDENTS, "Ssm-Contacts.us-east-1.amazonaws.com"]))
     assert names_incident_manager(doc) is True
     result = im7(doc)
@@ -995,6 +995,7 @@ def test_resolving_unknowns_never_changes_a_decided_verdict(rule, seed):
 def test_template_principal_with_literal_text_is_not_a_wildcard(principal, expected):
     policy = {"Statement": [{
         "Effect": "Allow", "Principal": principal, "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
-        "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}},
+        "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com",
+                                                         "ssm-contacts.*.amazonaws.com"]}},
     }]}
     assert wildcard_principal_result(policy, "us-east-1").status is expected

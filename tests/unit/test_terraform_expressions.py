@@ -12,8 +12,9 @@ from ckv_im.hcl_expressions import (
     template_vars_in,
 )
 from ckv_im.model import UnknownTemplate, is_unknown
-from ckv_im.terraform_graph import module_scope, split_scope, unwrap
-from ckv_im.terraform_model import clean, parse_policy
+from ckv_im.policy_json import parse_policy
+from ckv_im.rendered_values import clean, unwrap
+from ckv_im.terraform_graph import module_scope, split_scope
 
 
 @pytest.mark.parametrize("raw, steps", [
