@@ -39,6 +39,7 @@ kind fails the test until it gets a judge. ``scripts/test`` is not run: it runs 
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -46,9 +47,9 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -146,7 +147,7 @@ NEEDS_TERRAFORM = re.compile(r"^terraform\b|\bplan\.json\b")
 
 def _option_values(command: str, option: str) -> list[str]:
     words = shlex.split(command)
-    return [value for word, following in zip(words, words[1:]) if word == option for value in following.split(",")]
+    return [value for word, following in itertools.pairwise(words) if word == option for value in following.split(",")]
 
 
 def _redirect_targets(command: str) -> list[str]:

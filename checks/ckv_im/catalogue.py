@@ -11,16 +11,17 @@ a rule still lacks: a shell per engine, its page, fixtures with both verdicts.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ckv_im import rules
 from ckv_im.model import Result, ScanModel, Subject
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     """Where a rule runs. The values are the engine names of ``fixtures/expected_results.yaml``."""
 
     TERRAFORM = "terraform"                      # Checkov on Terraform HCL
@@ -29,7 +30,7 @@ class Engine(str, Enum):
     CFN_LINT = "cfn_lint"                        # cfn-lint with the pack's rules
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """What a rule protects; Checkov shows it as the check's category."""
 
     ENCRYPTION = "ENCRYPTION"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
 
@@ -88,7 +88,7 @@ class UnknownToken:
 
 
 StackRegionToken = STACK_REGION_TEXT
-Part = Union[str, ResourceToken, UnknownToken]
+Part: TypeAlias = str | ResourceToken | UnknownToken
 
 
 class TemplateValues:

@@ -9,7 +9,7 @@ is logged, and is recorded here for the tests, which assert nothing lands here.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from ckv_im.catalogue import Rule
 from ckv_im.model import Result, ScanModel, Unknown, is_unknown

@@ -18,10 +18,10 @@ nothing to CKV_IM_7, but it may deny (CKV_IM_7) and may be a wildcard grant
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from functools import lru_cache, partial
-from typing import Any, Callable
+from typing import Any
 
 from ckv_im.model import STACK_REGION_TEXT, Result, StackRegion, UnknownTemplate, is_unknown
 

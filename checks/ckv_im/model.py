@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
@@ -87,18 +87,18 @@ STACK_REGION = StackRegion()
 # plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
 STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
 
-Region = Union[str, Unknown, StackRegion]
+Region: TypeAlias = str | Unknown | StackRegion
 
 T = TypeVar("T")
 # A value an adapter resolved to a T, or the Unknown that says why it could not: Resolved[bool].
-Resolved = Union[T, Unknown]
+Resolved: TypeAlias = T | Unknown
 # A key policy document as parsed JSON; strings that stayed unresolved inside it are Unknown objects.
 PolicyDocument = dict[str, Any]
 # A value tree: strings, numbers, Booleans, None, lists and dicts of them, with Unknowns where unresolved.
 Value = Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PASSED = "PASSED"
     FAILED = "FAILED"
     UNKNOWN = "UNKNOWN"
@@ -137,7 +137,7 @@ NOT_APPLICABLE = Result.unknown()
 
 # A place in the source below a resource: the keys and list indexes that lead there,
 # e.g. ("Properties", "Regions", 1, "RegionConfiguration", "SseKmsKeyId").
-Where = tuple[Union[str, int], ...]
+Where = tuple[str | int, ...]
 
 
 class Detail(str):

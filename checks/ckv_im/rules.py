@@ -10,8 +10,8 @@ everything was resolved, UNKNOWN otherwise.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ckv_im.iam_policy import names_incident_manager, required_grants_result, wildcard_principal_result
 from ckv_im.model import (

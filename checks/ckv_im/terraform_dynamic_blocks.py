@@ -73,7 +73,7 @@ class NestedBlocks:
         if dynamic or len(rendered) != len(static_raw):
             rendered = [{}] * len(static_raw)
         nested = [NestedBlock(entry_raw, entry, ctx, line) for (entry_raw, entry), line in
-                  _with_lines(list(zip(static_raw, rendered)), lines(label))]
+                  _with_lines(list(zip(static_raw, rendered, strict=False)), lines(label))]
         for body, line in _with_lines(dynamic, lines(f'dynamic\\s+"{label}"')):
             nested += self._expand(body, label, ctx, line)
         return nested
@@ -140,7 +140,7 @@ def _element_text(key: Any) -> str:
 
 def _with_lines(items: list[Any], lines: list[int]) -> list[tuple[Any, int | None]]:
     """Items paired with their lines, or with None when the lines found do not match them one to one."""
-    return list(zip(items, lines)) if len(lines) == len(items) else [(item, None) for item in items]
+    return list(zip(items, lines, strict=False)) if len(lines) == len(items) else [(item, None) for item in items]
 
 
 def _iterator_name(raw: Any, label: str) -> str | None:

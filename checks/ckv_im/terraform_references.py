@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from ckv_im.hcl_expressions import TRAVERSAL, Traversal, parse_traversal
 from ckv_im.model import Resolved, Unknown, Value, is_unknown
@@ -63,7 +63,7 @@ class ResourceInstance:
         return Ref(self.block.type, name, f"{self.block.type}.{self.block.name}.{name}", self.block)
 
 
-Resolution = Union[Literal, Ref, DataRef, Unknown]
+Resolution: TypeAlias = Literal | Ref | DataRef | Unknown
 
 
 @dataclass(frozen=True)

@@ -180,4 +180,4 @@ class Definitions:
         if all(isinstance(key, int) for key in keys):  # count: a list by index
             return [ResourceInstance(instances[f"[{key}]"]) for key in sorted(keys)] \
                 if sorted(keys) == list(range(len(keys))) else Unknown(f"{traversal.text}: count instances missing")
-        return {key: ResourceInstance(block) for key, block in zip(keys, instances.values())}
+        return {key: ResourceInstance(block) for key, block in zip(keys, instances.values(), strict=False)}

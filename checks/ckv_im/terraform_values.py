@@ -10,8 +10,9 @@ becomes an ``Unknown``: never a guess.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ckv_im.hcl_expressions import Call, Interpolated, Traversal, parse_expression, whole_expression
 from ckv_im.model import Unknown, is_unknown
@@ -95,7 +96,7 @@ def convert(value: Any, spec: "TypeSpec | None", depth: int = 0) -> Any:
         items = [convert(item, spec.element, depth + 1) for item in value]
         return as_set(items) if spec.kind == "set" else items
     if spec.kind == "tuple" and isinstance(value, list) and len(value) == len(spec.elements):
-        return [convert(item, element, depth + 1) for item, element in zip(value, spec.elements)]
+        return [convert(item, element, depth + 1) for item, element in zip(value, spec.elements, strict=False)]
     if spec.kind == "map" and isinstance(value, dict):
         return {key: convert(item, spec.element, depth + 1) for key, item in value.items()}
     if spec.kind == "object" and isinstance(value, dict):
