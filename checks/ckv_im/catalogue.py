@@ -5,7 +5,7 @@ forever: users write it in ``--check``, skip comments and exception lists), titl
 severity, the rule function, what it reports on (its ``Subject``) and the engines
 it applies to. Each engine maps a subject to its own resource types; its shell
 files (``checks/terraform/``, ``checks/cloudformation/``, ``checks/cfn_lint/``,
-``policies/``) only name the rule ID. ``tests/test_registry.py`` lists every piece
+``policies/``) only name the rule ID. ``tests/pack/test_registry.py`` lists every piece
 a rule still lacks: a shell per engine, its page, fixtures with both verdicts.
 """
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 
 from ckv_im.model import KeyRef, ScanModel, Unknown
 from ckv_im.plan_model import PlanModelBuilder
-from manifest import FIXTURES_DIR
+from support.manifest import FIXTURES_DIR
 
 PLANS_DIR = FIXTURES_DIR / "terraform_plan"
 SET = "aws_ssmincidents_replication_set.main"

@@ -9,12 +9,12 @@ import subprocess
 import pytest
 from test_cloudformation_fixtures import TEMPLATE_FIXTURES, templates_of
 
-from cfn_lint_scan import CKV_IM_OF_LINT_ID
-from manifest import FIXTURES_DIR, load_manifest
+from support.cfn_lint_scan import CKV_IM_OF_LINT_ID
+from support.manifest import FIXTURES_DIR, load_manifest
 
 TERRAFORM = shutil.which("terraform")
 # fixtures/terraform_plan/<name>/ holds the plan made from fixtures/terraform/<name>/: its verdicts
-# are recorded under that source fixture, and test_plan_fixtures checks that it has one.
+# are recorded under that source fixture, and test_plan_fixtures_are_real checks that it has one.
 DERIVED_TREES = {"terraform_plan"}
 FIXTURE_DIRS = sorted(p.relative_to(FIXTURES_DIR).as_posix() for p in FIXTURES_DIR.glob("*/*")
                       if p.is_dir() and p.parent.name not in DERIVED_TREES)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_terraform, scan_terraform_json
 from ckv_im import engine_shell
-from manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
+from support.checkov_scan import assert_verdicts_match, checkov_verdicts, scan_terraform, scan_terraform_json
+from support.manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
 
 
 @pytest.mark.parametrize("fixture", fixtures_of("terraform"))

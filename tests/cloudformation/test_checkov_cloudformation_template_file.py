@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from checkov.cloudformation.runner import Runner as CloudFormationRunner
 from checkov.runner_filter import RunnerFilter
-from test_checkov_cli import CHECKOV
 
-from checkov_scan import CHECKS_DIR, RULE_IDS, assert_verdicts_match, checkov_verdicts, scan_serverless
 from ckv_im import engine_shell
-from manifest import FIXTURES_DIR, expected_verdicts
+from support.checkov_cli import CHECKOV
+from support.checkov_scan import CHECKS_DIR, RULE_IDS, assert_verdicts_match, checkov_verdicts, scan_serverless
+from support.manifest import FIXTURES_DIR, expected_verdicts
 
 BARE_FIRST = ("cloudformation/im_response_plan_bare_topic_first", "cloudformation/key_bare_first")
 CHAT_TOPIC = ("CKV_IM_12", "AWS::SNS::Topic.ChatTopic")

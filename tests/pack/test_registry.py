@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ckv_im.catalogue import RULES, Engine, Rule
 from ckv_im.cfn_lint_shell import lint_rule_id
-from manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts, fixtures_of
+from support.manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts, fixtures_of
 
 CHECKS_DIR = REPO_ROOT / "checks"
 DOCS_DIR = REPO_ROOT / "docs" / "rules"

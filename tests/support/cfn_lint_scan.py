@@ -10,7 +10,7 @@ from cfnlint.decode import decode
 from ckv_im.catalogue import Engine, rules_for
 from ckv_im.cfn_lint_shell import lint_rule_id
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 CFN_LINT_RULES_DIR = REPO_ROOT / "checks" / "cfn_lint"
 CKV_IM_OF_LINT_ID = {lint_rule_id(rule.id): rule.id for rule in rules_for(Engine.CFN_LINT)}
 

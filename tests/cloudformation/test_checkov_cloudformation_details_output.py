@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
-from test_checkov_cli import CHECKOV
 
-from cfn_lint_scan import CKV_IM_OF_LINT_ID
-from checkov_scan import CHECKS_DIR
-from manifest import FIXTURES_DIR
+from support.cfn_lint_scan import CKV_IM_OF_LINT_ID
+from support.checkov_cli import CHECKOV
+from support.checkov_scan import CHECKS_DIR
+from support.manifest import FIXTURES_DIR, REPO_ROOT
 
 FIXTURE = FIXTURES_DIR / "cloudformation" / "region_stack_key_two_literal_regions"
 REPLICATION_SET = "AWS::SSMIncidents::ReplicationSet.ReplicationSet"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = REPO_ROOT / "docs" / "rules"
 
 

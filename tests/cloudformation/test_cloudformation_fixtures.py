@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cfn_lint_scan import cfn_lint_verdicts
-from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_cloudformation, scan_serverless
 from ckv_im import engine_shell
-from manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
+from support.cfn_lint_scan import cfn_lint_verdicts
+from support.checkov_scan import assert_verdicts_match, checkov_verdicts, scan_cloudformation, scan_serverless
+from support.manifest import FIXTURES_DIR, expected_verdicts, fixtures_of
 
 SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")

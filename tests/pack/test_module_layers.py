@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-CHECKS_DIR = Path(__file__).resolve().parent.parent / "checks"
+CHECKS_DIR = Path(__file__).resolve().parents[2] / "checks"
 LIBRARY_DIR = CHECKS_DIR / "ckv_im"
 CHECK_FILE_DIRS = ("terraform", "cloudformation", "cfn_lint")
 
@@ -108,7 +108,7 @@ def test_the_import_graph_is_read():
 
 def test_every_module_has_a_layer():
     unplaced = sorted(module for module in MODULES if layer_of(module) is None)
-    assert not unplaced, f"place these modules in a layer of tests/test_module_layers.py: {unplaced}"
+    assert not unplaced, f"place these modules in a layer of tests/pack/test_module_layers.py: {unplaced}"
     assert {layer_of(module) for module in MODULES} == set(LAYERS)
 
 

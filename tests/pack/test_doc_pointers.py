@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from manifest import REPO_ROOT
+from support.manifest import REPO_ROOT
 
 SOURCE_DIRS = ("checks", "tests", "scripts", "benchmarks")
 SEMANTICS = REPO_ROOT / "docs" / "semantics.md"

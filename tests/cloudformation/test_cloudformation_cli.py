@@ -8,12 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_checkov_cli import by_id_and_resource, install_library, run_checkov
+from support.cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID
+from support.checkov_cli import by_id_and_resource, install_library, run_checkov
+from support.manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
 
-from cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID
-from manifest import FIXTURES_DIR, expected_verdicts
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
 EXAMPLE = REPO_ROOT / "examples" / "cloudformation" / "incident-manager.yaml"
 

@@ -53,8 +53,8 @@ from pathlib import Path
 
 import pytest
 
-from manifest import REPO_ROOT
 from plan_fixtures import initialise_module, missing_tools, plan_initialised_module, render
+from support.manifest import REPO_ROOT
 
 DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").rglob("*.md"))]
 EXAMPLES = REPO_ROOT / "examples"

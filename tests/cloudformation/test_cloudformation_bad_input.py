@@ -13,11 +13,11 @@ import textwrap
 
 import pytest
 
-from cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID, cfn_lint_verdicts, lint
-from checkov_scan import checkov_verdicts, scan_cloudformation
 from ckv_im import engine_shell
 from ckv_im.catalogue import Engine, rules_for
 from ckv_im.cloudformation_model import build_model
+from support.cfn_lint_scan import CFN_LINT_RULES_DIR, CKV_IM_OF_LINT_ID, cfn_lint_verdicts, lint
+from support.checkov_scan import checkov_verdicts, scan_cloudformation
 
 GOOD_KEY_POLICY = {
     "Version": "2012-10-17",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from checkov_scan import assert_verdicts_match, checkov_verdicts, scan_plan
 from ckv_im import engine_shell
 from ckv_im.model import is_unknown
 from ckv_im.plan_model import plan_model
-from manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
+from support.checkov_scan import assert_verdicts_match, checkov_verdicts, scan_plan
+from support.manifest import FIXTURES_DIR, REPO_ROOT, expected_verdicts
 
 PLANS_DIR = FIXTURES_DIR / "terraform_plan"
 PLANS = sorted(path.parent.name for path in PLANS_DIR.glob("*/plan.json"))

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from cfn_lint_scan import CKV_IM_OF_LINT_ID, lint
 from ckv_im.catalogue import RULES, Engine, rules_for
 from ckv_im.cfn_lint_shell import lint_rule_id
-from manifest import REPO_ROOT
+from support.cfn_lint_scan import CKV_IM_OF_LINT_ID, lint
+from support.manifest import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "rules"
 CLOUDFORMATION_RULES = [rule.id for rule in rules_for(Engine.CLOUDFORMATION)]

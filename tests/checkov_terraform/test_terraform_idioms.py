@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.runner import Runner
-from test_bad_input import scan_source
 
-from checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts, scan_plan, scan_terraform
 from ckv_im import checkov_terraform, rules
 from ckv_im.model import Status
-from manifest import FIXTURES_DIR
+from support.checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts, scan_plan, scan_source, scan_terraform
+from support.manifest import FIXTURES_DIR
 
 TERRAFORM = FIXTURES_DIR / "terraform"
 MAIN = "aws_ssmincidents_replication_set.main"

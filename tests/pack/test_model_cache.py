@@ -1,8 +1,8 @@
 """The model of a scan is built once per Checkov graph, plan file or template, not once per resource or check."""
 from __future__ import annotations
 
-from checkov_scan import checkov_verdicts, scan_cloudformation, scan_plan, scan_terraform
-from manifest import FIXTURES_DIR
+from support.checkov_scan import checkov_verdicts, scan_cloudformation, scan_plan, scan_terraform
+from support.manifest import FIXTURES_DIR
 
 
 def count_calls(monkeypatch, module, name: str) -> list:
@@ -48,8 +48,8 @@ def test_a_cloudformation_template_is_read_once_for_all_checks_and_resources(mon
 
 
 def test_cfn_lint_builds_one_model_per_template_for_all_its_rules(monkeypatch):
-    from cfn_lint_scan import lint
     from ckv_im import cfn_lint_shell
+    from support.cfn_lint_scan import lint
 
     builds = count_calls(monkeypatch, cfn_lint_shell, "build_model")
     matches = lint(FIXTURES_DIR / "cloudformation" / "im_contacts_personal_data" / "template.yaml")

@@ -9,33 +9,18 @@ from __future__ import annotations
 
 import json
 import random
-import textwrap
 
 import pytest
 
-from checkov_scan import checkov_verdicts, scan_terraform
-from ckv_im import engine_shell
 from ckv_im.catalogue import RULES
 from ckv_im.checkov_terraform import _single_resource_model
+from support.checkov_scan import scan_source
 
-PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
 GOOD_POLICY = json.dumps({"Statement": [{
     "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
     "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
     "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com",
                                                     "ssm-contacts.*.amazonaws.com"]}}}]})
-
-
-def scan_source(tmp_path, source: str, extra_files: dict[str, str] | None = None):
-    root = tmp_path / "scan"
-    root.mkdir()
-    (root / "main.tf").write_text(PROVIDER + textwrap.dedent(source))
-    for name, content in (extra_files or {}).items():
-        (root / name).write_text(content)
-    errors_before = len(engine_shell.INTERNAL_ERRORS)
-    verdicts = checkov_verdicts(scan_terraform(root))
-    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
-    return verdicts
 
 
 def key_with_policy(policy_expression: str, name: str = "k") -> str:

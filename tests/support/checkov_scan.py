@@ -1,14 +1,16 @@
 """Run Checkov's own runners in-process with the pack loaded as external checks."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.runner import Runner as TerraformRunner
 
+from ckv_im import engine_shell
 from ckv_im.catalogue import RULES
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKS_DIR = REPO_ROOT / "checks"
 RULE_IDS = sorted(RULES)
 
@@ -66,3 +68,19 @@ def scan_serverless(directory: Path):
 
     return ServerlessRunner().run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
                                   runner_filter=RunnerFilter(framework=["serverless"], checks=RULE_IDS))
+
+
+PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+
+
+def scan_source(tmp_path, source: str, extra_files: dict[str, str] | None = None):
+    """Checkov's verdicts on a main.tf of a us-east-1 provider and ``source``; no check may hit an internal error."""
+    root = tmp_path / "scan"
+    root.mkdir()
+    (root / "main.tf").write_text(PROVIDER + textwrap.dedent(source))
+    for name, content in (extra_files or {}).items():
+        (root / name).write_text(content)
+    errors_before = len(engine_shell.INTERNAL_ERRORS)
+    verdicts = checkov_verdicts(scan_terraform(root))
+    assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
+    return verdicts

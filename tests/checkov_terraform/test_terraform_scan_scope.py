@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import shutil
 
-from checkov_scan import checkov_verdicts, scan_terraform
 from ckv_im import engine_shell
-from manifest import FIXTURES_DIR
+from support.checkov_scan import checkov_verdicts, scan_terraform
+from support.manifest import FIXTURES_DIR
 
 
 def test_modules_outside_the_scanned_directory_resolve(tmp_path):
