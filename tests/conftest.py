@@ -5,6 +5,7 @@ check files, which then import ``ckv_im``; the tests do the same. ``scripts/`` i
 the path too, for the plan fixture script (``plan_fixtures``), and ``tests/`` for the
 helpers every engine's tests share (``support``).
 """
+
 import sys
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 cfn-lint makes a rule of every rule class in the files of an --append-rules directory: this file only gives
 it one. It imports ckv_im.cfn_lint_shell as a module: a rule class imported by name would become a rule too.
 """
+
 import sys
 from pathlib import Path
 

@@ -4,6 +4,7 @@ kms_key_arn / SseKmsKeyId may hold a key ARN, a key ID, a multi-Region key ID
 (``mrk-...``), an alias name (``alias/...``) or an alias ARN. Only the ARNs
 carry a Region.
 """
+
 from __future__ import annotations
 
 import re

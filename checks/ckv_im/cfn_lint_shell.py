@@ -10,6 +10,7 @@ Rule IDs sit in cfn-lint's custom range and carry the severity: ``E9<nnn>`` for
 HIGH, ``W9<nnn>`` for MEDIUM, ``I9<nnn>`` for LOW, where nnn is the CKV_IM number
 (CKV_IM_3 -> E9003, CKV_IM_13 -> I9013).
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -40,8 +41,10 @@ def model_of(template: Any) -> ScanModel:
 
 
 def _supports(resource_types: tuple[str, ...], resource_type: str) -> bool:
-    return any(resource_type == pattern or (pattern.endswith("*") and resource_type.startswith(pattern[:-1]))
-               for pattern in resource_types)
+    return any(
+        resource_type == pattern or (pattern.endswith("*") and resource_type.startswith(pattern[:-1]))
+        for pattern in resource_types
+    )
 
 
 class IncidentManagerLintRule(CloudFormationLintRule):
@@ -84,8 +87,10 @@ class IncidentManagerLintRule(CloudFormationLintRule):
             places.setdefault(getattr(line, "where", None) or (), []).append(str(line))
         if not places:
             return [RuleMatch(resource_path, f"{self.rule_id}: {RULES[self.rule_id].title}")]
-        return [RuleMatch(resource_path + list(where), f"{self.rule_id}: {'; '.join(lines)}")
-                for where, lines in places.items()]
+        return [
+            RuleMatch(resource_path + list(where), f"{self.rule_id}: {'; '.join(lines)}")
+            for where, lines in places.items()
+        ]
 
 
 def rule_class(rule_id: str) -> type[IncidentManagerLintRule]:

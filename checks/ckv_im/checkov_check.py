@@ -6,6 +6,7 @@ of the rule's subject. The verdict and its details lines come from the rule
 function, through ``evaluate``, which each engine's base class implements (how
 it finds the model and the resource).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -22,13 +23,17 @@ class IncidentManagerCheck:
     """Mixed in before Checkov's BaseResourceCheck of an engine, which names its resource types per subject."""
 
     resource_types: Mapping[Subject, tuple[str, ...]]
-    severity: Any   # a Checkov Severity; Checkov's BaseCheck starts it as None
+    severity: Any  # a Checkov Severity; Checkov's BaseCheck starts it as None
 
     def __init__(self, rule_id: str) -> None:
         self.rule: Rule = RULES[rule_id]
         super().__init__(  # type: ignore[call-arg]
-            name=self.rule.title, id=self.rule.id, categories=(CheckCategories[self.rule.category.value],),
-            supported_resources=self.resource_types[self.rule.subject], guideline=guideline_url(self.rule.id))
+            name=self.rule.title,
+            id=self.rule.id,
+            categories=(CheckCategories[self.rule.category.value],),
+            supported_resources=self.resource_types[self.rule.subject],
+            guideline=guideline_url(self.rule.id),
+        )
         self.severity = Severities[self.rule.severity]
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:

@@ -7,6 +7,7 @@ is cached by file and modification time, and every check on every resource
 of that file looks its subject up by name. A check never raises
 (see ``ckv_im.engine_shell``).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -54,7 +55,7 @@ def _path_in_calling_runner(conf: dict) -> str | None:
     the rules say UNKNOWN."""
     from checkov.common.runners.base_runner import BaseRunner
 
-    frame = inspect.currentframe()   # None where Python keeps no frames: then UNKNOWN
+    frame = inspect.currentframe()  # None where Python keeps no frames: then UNKNOWN
     try:
         while frame is not None:
             caller = frame.f_locals.get("self")
@@ -63,14 +64,14 @@ def _path_in_calling_runner(conf: dict) -> str | None:
             frame = frame.f_back
         return None
     finally:
-        del frame   # no reference cycle through this frame
+        del frame  # no reference cycle through this frame
 
 
 class _ResourcePaths:
     """Resource dict -> path, for the definitions of the latest runner (indexed once per scan)."""
 
     def __init__(self) -> None:
-        self._definitions: dict | None = None       # kept alive, so the ids below stay unique
+        self._definitions: dict | None = None  # kept alive, so the ids below stay unique
         self._paths: dict[int, tuple[dict, str]] = {}
 
     def path_of(self, definitions: dict, conf: dict) -> str | None:
@@ -111,8 +112,14 @@ class CloudFormationCheck(IncidentManagerCheck, BaseResourceCheck):
 
     resource_types = RESOURCE_TYPES
 
-    def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
-            entity_type: str, skip_info: _SkippedCheck) -> _CheckResult:
+    def run(
+        self,
+        scanned_file: str,
+        entity_configuration: dict[str, Any],
+        entity_name: str,
+        entity_type: str,
+        skip_info: _SkippedCheck,
+    ) -> _CheckResult:
         """Checkov's result, with the details lines in it as ``details``.
 
         Checkov 3.3's CloudFormation and Serverless runners build their records without the check's

@@ -4,6 +4,7 @@ The model of a graph is built once and cached; every check on every resource
 of that graph then looks its subject up by address. A check never raises
 (see ``ckv_im.engine_shell``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -90,5 +91,6 @@ class TerraformCheck(IncidentManagerCheck, BaseResourceCheck):
 
     def evaluate(self, conf: dict) -> Result:
         address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-        return run_rule(self.rule, str(address), lambda: model_for(self.graph, conf, self.entity_path),
-                        self.entity_path)
+        return run_rule(
+            self.rule, str(address), lambda: model_for(self.graph, conf, self.entity_path), self.entity_path
+        )

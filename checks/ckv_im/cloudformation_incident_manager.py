@@ -1,4 +1,5 @@
 """Incident Manager resources and SNS topics of a CloudFormation template, and the topics each response plan names."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,11 @@ class IncidentManagerReader:
             key = "".join(part if isinstance(part, str) else part.text for part in parts)
         else:
             key = self.values.value(node)
-        return SnsTopic(name=name, kms_master_key_id=key,
-                        where={"kms_master_key_id": ("Properties", "KmsMasterKeyId")} if node is not None else {})
+        return SnsTopic(
+            name=name,
+            kms_master_key_id=key,
+            where={"kms_master_key_id": ("Properties", "KmsMasterKeyId")} if node is not None else {},
+        )
 
     def resource(self, logical_id: str, resource: dict[str, Any], kind: str) -> IncidentManagerResource:
         properties = at_path(resource, "Properties")
@@ -38,12 +42,20 @@ class IncidentManagerReader:
                 name_fields[label] = self.values.value(node)
                 where[label] = ("Properties", *path)
         return IncidentManagerResource(
-            name=f"{kind}.{logical_id}", resource_type=kind, name_fields=name_fields,
-            tags=self.properties.tags(at_path(properties, "Tags")), config=self.values.value(properties) or {},
-            where=where, notification_topics=self._topics_named(resource) if kind == RESPONSE_PLAN else [])
+            name=f"{kind}.{logical_id}",
+            resource_type=kind,
+            name_fields=name_fields,
+            tags=self.properties.tags(at_path(properties, "Tags")),
+            config=self.values.value(properties) or {},
+            where=where,
+            notification_topics=self._topics_named(resource) if kind == RESPONSE_PLAN else [],
+        )
 
     def _topics_named(self, resource: dict[str, Any]) -> list[str]:
         """The template's topics a response plan's chat channel and notification targets refer to."""
         targets = [target for path in TOPIC_FIELDS for target in referenced_ids(at_path(resource, "Properties", *path))]
-        return [f"{SNS_TOPIC}.{target}" for target in dict.fromkeys(targets)
-                if self.values.resource_type(target) == SNS_TOPIC]
+        return [
+            f"{SNS_TOPIC}.{target}"
+            for target in dict.fromkeys(targets)
+            if self.values.resource_type(target) == SNS_TOPIC
+        ]

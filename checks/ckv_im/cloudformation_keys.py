@@ -1,4 +1,5 @@
 """KMS keys of a CloudFormation template: every key defined there lives in the stack Region."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,16 @@ from ckv_im.cloudformation_values import ResourceToken, TemplateValues, shown
 from ckv_im.model import STACK_REGION, KmsKey, PolicyDocument, Resolved, Unknown, Where, is_unknown
 
 # model field -> the property that sets it
-_KEY_PROPERTIES = (("key_spec", "KeySpec"), ("key_usage", "KeyUsage"), ("origin", "Origin"), ("policy", "KeyPolicy"),
-                   ("enabled", "Enabled"), ("description", "Description"), ("primary", "PrimaryKeyArn"),
-                   ("tags", "Tags"))
+_KEY_PROPERTIES = (
+    ("key_spec", "KeySpec"),
+    ("key_usage", "KeyUsage"),
+    ("origin", "Origin"),
+    ("policy", "KeyPolicy"),
+    ("enabled", "Enabled"),
+    ("description", "Description"),
+    ("primary", "PrimaryKeyArn"),
+    ("tags", "Tags"),
+)
 
 
 class KeyReader:
@@ -23,8 +31,12 @@ class KeyReader:
     def key(self, logical_id: str, resource: dict[str, Any], kind: str) -> KmsKey:
         properties = at_path(resource, "Properties")
         read = self.properties
-        key = KmsKey(name=f"{kind}.{logical_id}", resource_type=kind, region=STACK_REGION,
-                     deletion_guard_hint="set DeletionPolicy: Retain (and UpdateReplacePolicy: Retain)")
+        key = KmsKey(
+            name=f"{kind}.{logical_id}",
+            resource_type=kind,
+            region=STACK_REGION,
+            deletion_guard_hint="set DeletionPolicy: Retain (and UpdateReplacePolicy: Retain)",
+        )
         key.where = _where(resource, properties)
         if kind == KEY:
             key.key_spec = read.text(at_path(properties, "KeySpec"), "SYMMETRIC_DEFAULT")
@@ -55,7 +67,7 @@ class KeyReader:
 
     def _policy(self, node: Any) -> Resolved[PolicyDocument | None]:
         if node is None:
-            return None                       # the AWS default key policy
+            return None  # the AWS default key policy
         policy = self.values.value(node)
         if isinstance(policy, str):
             try:
@@ -69,8 +81,9 @@ class KeyReader:
 
 def _where(resource: dict[str, Any], properties: Any) -> dict[str, Where]:
     """Where each key field is written, for the fields the template sets."""
-    present: dict[str, Where] = {field: ("Properties", prop) for field, prop in _KEY_PROPERTIES
-                                 if at_path(properties, prop) is not None}
+    present: dict[str, Where] = {
+        field: ("Properties", prop) for field, prop in _KEY_PROPERTIES if at_path(properties, prop) is not None
+    }
     if at_path(resource, "DeletionPolicy") is not None:
         present["deletion_guard"] = ("DeletionPolicy",)
     return present

@@ -12,6 +12,7 @@ The builder only puts the parts together: ``cloudformation_values`` evaluates
 intrinsic functions, ``cloudformation_keys``, ``cloudformation_replication_sets`` and
 ``cloudformation_incident_manager`` read each kind of resource.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,13 +51,15 @@ class CloudFormationModelBuilder:
         self.model = ScanModel()
 
     def build(self) -> ScanModel:
-        resources = [(logical_id, resource, self.values.resource_type(logical_id))
-                     for logical_id, resource in self.values.resources.items()]
+        resources = [
+            (logical_id, resource, self.values.resource_type(logical_id))
+            for logical_id, resource in self.values.resources.items()
+        ]
         typed = [(i, r, kind) for i, r, kind in resources if isinstance(i, str) and kind]
         properties = PropertyReader(self.values)
         keys = KeyReader(self.values, properties)
         keys_by_id: dict[str, KmsKey] = {}
-        for logical_id, resource, kind in typed:      # keys first: the others point at them
+        for logical_id, resource, kind in typed:  # keys first: the others point at them
             if kind in KEY_TYPES:
                 keys_by_id[logical_id] = self.model.keys[f"{kind}.{logical_id}"] = keys.key(logical_id, resource, kind)
         replication_sets = ReplicationSetReader(self.values, properties, keys_by_id)

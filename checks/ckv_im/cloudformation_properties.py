@@ -1,4 +1,5 @@
 """Properties of a CloudFormation resource read as the model holds them: strings, Booleans, tags, retention."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,7 +27,7 @@ class PropertyReader:
             return default
         value = self.values.value(node)
         if value is None:
-            return default                    # AWS::NoValue
+            return default  # AWS::NoValue
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in ("true", "false"):

@@ -3,6 +3,7 @@
 Paths recorded in ``where`` are relative to the resource, so that cfn-lint can point at
 the offending property.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,26 +39,39 @@ class ReplicationSetReader:
             entries = Unknown(f"Regions is {shown(regions) if regions is not None else 'not set'}")
         guard, guard_where = self._guard(resource)
         return ReplicationSet(
-            name=f"{REPLICATION_SET}.{logical_id}", resource_type=REPLICATION_SET, entries=entries,
+            name=f"{REPLICATION_SET}.{logical_id}",
+            resource_type=REPLICATION_SET,
+            entries=entries,
             provider_region=Unknown("CloudFormation has no provider Region"),
-            deletion_guard=guard, deletion_guard_hint="set DeletionPolicy: Retain or DeletionProtected: true",
-            where={"deletion_guard": guard_where} if guard_where else {})
+            deletion_guard=guard,
+            deletion_guard_hint="set DeletionPolicy: Retain or DeletionProtected: true",
+            where={"deletion_guard": guard_where} if guard_where else {},
+        )
 
     def _entry(self, index: int, item: Any) -> RegionEntry:
         where: Where = ("Properties", "Regions", index)
         if not isinstance(item, dict) or intrinsic(item) is not None:
-            return RegionEntry(Unknown(f"Region entry {shown(item)} is not resolved"),
-                               Unknown("the entry is not resolved"), line_of(item), where)
+            return RegionEntry(
+                Unknown(f"Region entry {shown(item)} is not resolved"),
+                Unknown("the entry is not resolved"),
+                line_of(item),
+                where,
+            )
         region = self._region(at_path(item, "RegionName"))
         configuration = at_path(item, "RegionConfiguration")
         key_node = at_path(configuration, "SseKmsKeyId")
         if key_node is None:
             if configuration is None or (isinstance(configuration, dict) and intrinsic(configuration) is None):
-                return RegionEntry(region, None, line_of(item), where)   # the AWS owned key
-            return RegionEntry(region, Unknown(f"RegionConfiguration {shown(configuration)} is not resolved"),
-                               line_of(item), where)
-        return RegionEntry(region, self.key_refs.key_ref(key_node), line_of(key_node) or line_of(item),
-                           (*where, "RegionConfiguration", "SseKmsKeyId"))
+                return RegionEntry(region, None, line_of(item), where)  # the AWS owned key
+            return RegionEntry(
+                region, Unknown(f"RegionConfiguration {shown(configuration)} is not resolved"), line_of(item), where
+            )
+        return RegionEntry(
+            region,
+            self.key_refs.key_ref(key_node),
+            line_of(key_node) or line_of(item),
+            (*where, "RegionConfiguration", "SseKmsKeyId"),
+        )
 
     def _region(self, node: Any) -> Region:
         if node is None:
@@ -75,8 +89,13 @@ class ReplicationSetReader:
         retained = self.properties.retained(resource)
         node = at_path(resource, "Properties", "DeletionProtected")
         protected = self.properties.flag(node, default=False)
-        where: Where | None = ("Properties", "DeletionProtected") if node is not None else \
-            ("DeletionPolicy",) if at_path(resource, "DeletionPolicy") is not None else None
+        where: Where | None = (
+            ("Properties", "DeletionProtected")
+            if node is not None
+            else ("DeletionPolicy",)
+            if at_path(resource, "DeletionPolicy") is not None
+            else None
+        )
         if retained is True or protected is True:
             return True, where
         if isinstance(retained, Unknown):
@@ -98,8 +117,12 @@ class KeyRefReader:
             return None
         # Values known only at deployment are not certainly keys: "DefaultKey" is the AWS owned key.
         if function is not None and function[0] == "Fn::ImportValue":
-            return KeyRef(text, Unknown("Fn::ImportValue is known only at deployment"),
-                          region=Unknown("an export of another stack"), certain=False)
+            return KeyRef(
+                text,
+                Unknown("Fn::ImportValue is known only at deployment"),
+                region=Unknown("an export of another stack"),
+                certain=False,
+            )
         if function is not None and function[0] not in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"):
             return Unknown(f"{text} is known only at deployment and may leave the key unset")
         parts = self.values.parts(node)
@@ -119,12 +142,16 @@ class KeyRefReader:
         kind = self.values.resource_type(token.logical_id)
         key = self.keys_by_id.get(token.logical_id)
         if key is not None and token.attribute in (None, "KeyId", "Arn"):
-            naming = "key_arn" if token.attribute == "Arn" else "key_id"   # Ref of a key is its key ID
+            naming = "key_arn" if token.attribute == "Arn" else "key_id"  # Ref of a key is its key ID
             return KeyRef(text, naming, key=key, region=STACK_REGION)
-        if kind == ALIAS and token.attribute is None:                   # Ref of an alias is its name
+        if kind == ALIAS and token.attribute is None:  # Ref of an alias is its name
             return KeyRef(text, "alias_name", key=self._alias_target(token.logical_id), region=STACK_REGION)
-        return KeyRef(text, Unknown(f"{text} is an output of a {kind}, known only at deployment"),
-                      region=Unknown(f"{text} is known only at deployment"), certain=False)
+        return KeyRef(
+            text,
+            Unknown(f"{text} is an output of a {kind}, known only at deployment"),
+            region=Unknown(f"{text} is known only at deployment"),
+            certain=False,
+        )
 
     def _alias_target(self, logical_id: str) -> KmsKey | None:
         node = at_path(self.values.resources.get(logical_id), "Properties", "TargetKeyId")
@@ -139,8 +166,12 @@ class KeyRefReader:
         if fields is None:
             if isinstance(parts[0], str) and parts[0].startswith("alias/"):
                 return KeyRef(text, "alias_name", region=Unknown(f"alias name {text} names no Region"))
-            return KeyRef(text, Unknown(f"{text} is built from values known only at deployment"),
-                          region=Unknown(f"{text} is not resolved"), certain=False)
+            return KeyRef(
+                text,
+                Unknown(f"{text} is built from values known only at deployment"),
+                region=Unknown(f"{text} is not resolved"),
+                certain=False,
+            )
         resource_type, region_parts, id_parts = fields
         naming = "key_arn" if resource_type == "key" else "alias_arn"
         key = None

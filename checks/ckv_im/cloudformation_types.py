@@ -1,4 +1,5 @@
 """CloudFormation resource types and the properties the CloudFormation adapter reads, shared by its parts and shells."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,12 +24,18 @@ RESOURCE_TYPES: dict[Subject, tuple[str, ...]] = {
     Subject.TOPIC: (SNS_TOPIC,),
 }
 RETAINING_POLICIES = {"Retain", "RetainExceptOnCreate"}
-OWNED_KEY = "DefaultKey"   # the API's name for the AWS owned key
+OWNED_KEY = "DefaultKey"  # the API's name for the AWS owned key
 
 # CKV_IM_10: the name-like fields of each Incident Manager resource type (docs/rules/CKV_IM_10.md), as property paths.
 NAME_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    RESPONSE_PLAN: (("Name",), ("DisplayName",), ("IncidentTemplate", "Title"), ("IncidentTemplate", "Summary"),
-                    ("IncidentTemplate", "DedupeString"), ("IncidentTemplate", "IncidentTags")),
+    RESPONSE_PLAN: (
+        ("Name",),
+        ("DisplayName",),
+        ("IncidentTemplate", "Title"),
+        ("IncidentTemplate", "Summary"),
+        ("IncidentTemplate", "DedupeString"),
+        ("IncidentTemplate", "IncidentTags"),
+    ),
     "AWS::SSMContacts::Contact": (("Alias",), ("DisplayName",)),
     "AWS::SSMContacts::ContactChannel": (("ChannelName",),),
     "AWS::SSMContacts::Rotation": (("Name",),),

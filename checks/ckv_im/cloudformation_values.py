@@ -10,6 +10,7 @@ key defined in the stack lives in that one Region, and the rules reason about it
 Works on templates as Checkov's and cfn-lint's parsers give them (dict and
 list subclasses carrying line marks, Checkov's ``__startline__`` markers).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,17 @@ from typing import Any, TypeAlias
 
 from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
 
-MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are not evaluated
+MAX_DEPTH = 64  # deeper values (or YAML alias loops) are not evaluated
 _DYNAMIC_REFERENCE = re.compile(r"\{\{(resolve:[^}]*)\}\}")
-NO_VALUE = object()                  # AWS::NoValue: the property is left out
-_PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId",
-                   "AWS::NotificationARNs"}
+NO_VALUE = object()  # AWS::NoValue: the property is left out
+_PSEUDO_UNKNOWN = {
+    "AWS::AccountId",
+    "AWS::Partition",
+    "AWS::URLSuffix",
+    "AWS::StackName",
+    "AWS::StackId",
+    "AWS::NotificationARNs",
+}
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -83,7 +90,7 @@ class ResourceToken:
 
 @dataclass(frozen=True)
 class UnknownToken:
-    text: str                        # as written in Fn::Sub syntax: ${AWS::AccountId}, ${Param}
+    text: str  # as written in Fn::Sub syntax: ${AWS::AccountId}, ${Param}
     reason: str
 
 
@@ -139,7 +146,7 @@ class TemplateValues:
             if not isinstance(value, str):
                 return value
             text = value
-        if "{{resolve:" in text:   # a dynamic reference: SSM or Secrets Manager, read at deployment
+        if "{{resolve:" in text:  # a dynamic reference: SSM or Secrets Manager, read at deployment
             return UnknownTemplate(_DYNAMIC_REFERENCE.sub(lambda match: "${" + match.group(1) + "}", text))
         return text
 
@@ -222,18 +229,21 @@ class StringParts:
         parts: list = []
         position = 0
         for match in _SUB_VARIABLE.finditer(text):
-            parts.append(text[position:match.start()])
+            parts.append(text[position : match.start()])
             position = match.end()
             variable = match.group(1)
-            if variable.startswith("!"):              # ${!Literal} is the text ${Literal}
+            if variable.startswith("!"):  # ${!Literal} is the text ${Literal}
                 parts.append("${" + variable[1:] + "}")
             elif variable in variables:
                 inner = self.parts(variables[variable], depth + 1)
                 parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
             elif "." in variable and not variable.startswith("AWS::"):
                 logical_id, attribute = variable.split(".", 1)
-                parts.append(ResourceToken(logical_id, attribute) if logical_id in self.values.resources
-                             else UnknownToken(match.group(0), f"{logical_id} names nothing in this template"))
+                parts.append(
+                    ResourceToken(logical_id, attribute)
+                    if logical_id in self.values.resources
+                    else UnknownToken(match.group(0), f"{logical_id} names nothing in this template")
+                )
             else:
                 inner = self._ref_parts(variable)
                 parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
@@ -259,8 +269,9 @@ def parameter_default(parameter: Any, name: str) -> Any:
     """A parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
     kind = parameter.get("Type") if isinstance(parameter, dict) else None
     if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value"):
-        return Unknown(f"parameter {name} is read from SSM Parameter Store at deployment (its Default is "
-                       "the SSM parameter's name)")
+        return Unknown(
+            f"parameter {name} is read from SSM Parameter Store at deployment (its Default is the SSM parameter's name)"
+        )
     default = parameter.get("Default") if isinstance(parameter, dict) else None
     if isinstance(default, bool):
         return "true" if default else "false"
@@ -271,7 +282,7 @@ def parameter_default(parameter: Any, name: str) -> Any:
     return Unknown(f"parameter {name} has no Default, so its value is known only at deployment")
 
 
-_SERVERLESS_VARIABLE = re.compile(r"\$\{([^{}]*)\}")   # innermost first: ${self:custom.${opt:stage}}
+_SERVERLESS_VARIABLE = re.compile(r"\$\{([^{}]*)\}")  # innermost first: ${self:custom.${opt:stage}}
 _MAX_SERVERLESS_ROUNDS = 10
 
 
@@ -287,11 +298,11 @@ def serverless_string(text: str, document: dict) -> Any:
     def replace(match: re.Match) -> str:
         expression = match.group(1)
         if "," not in expression and expression.strip().startswith("self:"):
-            value = _serverless_path(document, expression.strip()[len("self:"):])
+            value = _serverless_path(document, expression.strip()[len("self:") :])
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 return str(value)
         unresolved.append(match.group(0))
-        return "\x01" + str(len(unresolved) - 1) + "\x02"   # set aside, so the next round does not see it
+        return "\x01" + str(len(unresolved) - 1) + "\x02"  # set aside, so the next round does not see it
 
     for _ in range(_MAX_SERVERLESS_ROUNDS):
         if "${" not in text:
@@ -300,7 +311,7 @@ def serverless_string(text: str, document: dict) -> Any:
         if resolved == text:
             break
         text = resolved
-    for _ in range(_MAX_SERVERLESS_ROUNDS):   # set-aside variables may nest
+    for _ in range(_MAX_SERVERLESS_ROUNDS):  # set-aside variables may nest
         if "\x01" not in text:
             break
         text = re.sub("\x01(\\d+)\x02", lambda m: unresolved[int(m.group(1))], text)
@@ -327,8 +338,13 @@ def _merged(parts: list) -> list:
     """Adjacent literal texts joined, empty ones dropped."""
     merged: list = []
     for part in parts:
-        if isinstance(part, str) and part != StackRegionToken and merged and isinstance(merged[-1], str) \
-                and merged[-1] != StackRegionToken:
+        if (
+            isinstance(part, str)
+            and part != StackRegionToken
+            and merged
+            and isinstance(merged[-1], str)
+            and merged[-1] != StackRegionToken
+        ):
             merged[-1] += part
         elif part != "":
             merged.append(part)
@@ -340,9 +356,11 @@ def render(parts: list) -> Any:
     marker, for kms:ViaService matching), else an UnknownTemplate in Fn::Sub notation."""
     if all(isinstance(part, str) for part in parts):
         return "".join(parts)
-    text = "".join(("${AWS::Region}" if part == StackRegionToken else part) if isinstance(part, str)
-                   else _token_text(part) for part in parts)
-    value = UnknownTemplate(text)   # still a string: its literal text counts (UnknownTemplate.could_be_wildcard)
+    text = "".join(
+        ("${AWS::Region}" if part == StackRegionToken else part) if isinstance(part, str) else _token_text(part)
+        for part in parts
+    )
+    value = UnknownTemplate(text)  # still a string: its literal text counts (UnknownTemplate.could_be_wildcard)
     if len(parts) == 1 and isinstance(parts[0], UnknownToken):
         value.reason = parts[0].reason
     return value
@@ -350,7 +368,7 @@ def render(parts: list) -> Any:
 
 def _token_text(token: "ResourceToken | UnknownToken") -> str:
     if isinstance(token, ResourceToken) and token.attribute and token.attribute.endswith("Arn"):
-        return "arn:" + token.text       # an ARN is never the wildcard "*"
+        return "arn:" + token.text  # an ARN is never the wildcard "*"
     return token.text
 
 

@@ -6,6 +6,7 @@ raises (a false negative nobody sees) and cfn-lint turns it into an E0002
 error that hides the rule's findings, so an internal error becomes UNKNOWN,
 is logged, and is recorded here for the tests, which assert nothing lands here.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,7 @@ from ckv_im.catalogue import Rule
 from ckv_im.model import Result, ScanModel, Unknown, is_unknown
 
 LOGGER = logging.getLogger(__name__)
-INTERNAL_ERRORS: list[str] = []   # read by the tests: no input may ever land here
+INTERNAL_ERRORS: list[str] = []  # read by the tests: no input may ever land here
 
 
 def run_rule(rule: Rule, name: str, build_model: Callable[[], "ScanModel | Unknown"], context: str) -> Result:

@@ -5,6 +5,7 @@ Raw HCL (python-hcl2, and Terraform JSON syntax) writes an expression as
 two can be told apart. Checkov's rendered configuration drops the ``${ }``:
 there a reference and a string literal with the same text look the same.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from typing import Any
 
 _IDENT = r"[A-Za-z_][\w-]*"
 _INDEX = r"\[\s*(?:\d+|\"[^\"]*\")\s*\]"
-TRAVERSAL = rf"{_IDENT}(?:\.{_IDENT}|{_INDEX})*"   # a reference: names and literal index keys
+TRAVERSAL = rf"{_IDENT}(?:\.{_IDENT}|{_INDEX})*"  # a reference: names and literal index keys
 _WRAPPED_TRAVERSAL = re.compile(rf"\$\{{\s*({TRAVERSAL})\s*\}}")
 _BARE_TRAVERSAL = re.compile(TRAVERSAL)
 _STEP = re.compile(rf"\.?({_IDENT})|({_INDEX})")
@@ -72,9 +73,9 @@ _FILE_CALL = re.compile(r'^\$\{\s*(file|templatefile)\(\s*"((?:[^"\\]|\\.)*)"\s*
 
 @dataclass(frozen=True)
 class FileCall:
-    function: str        # file or templatefile
-    path: str            # the path argument, with ${path.module} / ${path.root} unexpanded
-    vars_text: str       # templatefile's variables argument as python-hcl2 wrote it ("" when absent)
+    function: str  # file or templatefile
+    path: str  # the path argument, with ${path.module} / ${path.root} unexpanded
+    vars_text: str  # templatefile's variables argument as python-hcl2 wrote it ("" when absent)
 
     @property
     def has_vars(self) -> bool:
@@ -132,6 +133,7 @@ def render_template(template: str, variables: dict[str, str]) -> str | None:
 # ``parse_expression`` reads the small part of that language the pack evaluates: literals,
 # lists, objects, references and function calls. Anything else (operators, ``for``
 # expressions, conditionals, splats) gives None, which callers turn into an Unknown.
+
 
 @dataclass(frozen=True)
 class Call:
@@ -198,7 +200,7 @@ def template_parts(raw: object) -> list | None:
             continue
         if raw.startswith("${", position):
             end = _closing_brace(raw, position + 1)
-            traversal = parse_traversal(raw[position + 2:end].strip()) if end > 0 else None
+            traversal = parse_traversal(raw[position + 2 : end].strip()) if end > 0 else None
             if traversal is None:
                 return None
             if literal:
@@ -266,7 +268,7 @@ class _ExpressionParser:
             end = _closing_brace(self.text, self.position + 1)
             if end < 0:
                 raise ValueError("unclosed interpolation")
-            inner = parse_expression(self.text[self.position + 2:end])
+            inner = parse_expression(self.text[self.position + 2 : end])
             if inner is None:
                 raise ValueError("unreadable interpolation")
             self.position = end + 1

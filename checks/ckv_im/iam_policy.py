@@ -15,6 +15,7 @@ is judged in the direction that cannot produce a wrong PASSED: it grants
 nothing to CKV_IM_7, but it may deny (CKV_IM_7) and may be a wildcard grant
 (CKV_IM_8).
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,8 @@ _REGION_SENTINEL = "\x00"
 # Longer globs are not analysed for the unknown-Region case; they are judged "may match" instead.
 _MAX_ANALYSED_GLOB = 512
 _MAX_WALKED_NODES = 10_000
-_MAX_SHOWN = 80   # characters of a Sid or a condition value quoted in a details line
-_MAX_MISSES_SHOWN = 3   # near-miss statements, and reasons per statement, named in one details line
+_MAX_SHOWN = 80  # characters of a Sid or a condition value quoted in a details line
+_MAX_MISSES_SHOWN = 3  # near-miss statements, and reasons per statement, named in one details line
 
 
 class _Truth(IntEnum):
@@ -130,7 +131,7 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
         return True
     a_single = a is not None and a != "*"
     b_single = b is not None and b != "*"
-    if a == "*" and (below[j] or (b_single and row[j + 1])):      # the star matches nothing, or b's character
+    if a == "*" and (below[j] or (b_single and row[j + 1])):  # the star matches nothing, or b's character
         return True
     if b == "*" and (row[j + 1] or (a_single and below[j])):
         return True
@@ -151,7 +152,7 @@ def _known_region(key_region: Any) -> str | None:
     if isinstance(key_region, StackRegion):
         return STACK_REGION_TEXT
     if isinstance(key_region, str) and key_region.strip():
-        return key_region.strip().lower()   # Region names are lower case in AWS
+        return key_region.strip().lower()  # Region names are lower case in AWS
     return None
 
 
@@ -203,7 +204,7 @@ def _value_like_service(value: Any, service: str, region: str | None) -> _Truth:
     return _Truth.MAYBE if _glob_may_match_some_region(value, service) else _Truth.NO
 
 
-@lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
+@lru_cache(maxsize=1024)  # pure, and the same few globs recur in every key policy
 def _glob_matches_every_region(glob: str, service: str) -> bool:
     """Whether the glob matches the service name whatever the (non-empty) Region is.
 
@@ -215,11 +216,10 @@ def _glob_matches_every_region(glob: str, service: str) -> bool:
     if _REGION_SENTINEL in glob or len(glob) > _MAX_ANALYSED_GLOB:
         return False
     lengths = range(1, glob.count("?") + 2)
-    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n), ignore_case=False)
-               for n in lengths)
+    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n), ignore_case=False) for n in lengths)
 
 
-@lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
+@lru_cache(maxsize=1024)  # pure, and the same few globs recur in every key policy
 def _glob_may_match_some_region(glob: str, service: str) -> bool:
     """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``.
 
@@ -253,7 +253,7 @@ def _base_operator(operator: str) -> str:
     name = operator.casefold()
     for prefix in _SET_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     if name.endswith(_IF_EXISTS):
         name = name[: -len(_IF_EXISTS)]
@@ -321,8 +321,12 @@ def _via_service_denies(condition: Any, service: str, region: str | None) -> _Tr
 def _has_other_condition_keys(condition: Any) -> bool:
     if not isinstance(condition, dict):
         return False
-    return any(not isinstance(key, str) or key.casefold() != _VIA_SERVICE
-               for block in condition.values() if isinstance(block, dict) for key in block)
+    return any(
+        not isinstance(key, str) or key.casefold() != _VIA_SERVICE
+        for block in condition.values()
+        if isinstance(block, dict)
+        for key in block
+    )
 
 
 # Statement shape ----------------------------------------------------------------------------------
@@ -353,6 +357,7 @@ def _is_principal(value: Any) -> bool:
 def _is_condition(value: Any) -> bool:
     def is_block(block: Any) -> bool:
         return is_unknown(block) or _is_string_keyed(block, _is_condition_values)
+
     return is_unknown(value) or _is_string_keyed(value, is_block)
 
 
@@ -362,9 +367,11 @@ def _is_well_formed(statement: Any) -> bool:
         return False
     if not _is_text(statement.get("Effect")) or ("Action" in statement) == ("NotAction" in statement):
         return False
-    return (_is_text_list(statement.get("Action", statement.get("NotAction")))
-            and all(_is_principal(statement[k]) for k in ("Principal", "NotPrincipal") if k in statement)
-            and ("Condition" not in statement or _is_condition(statement["Condition"])))
+    return (
+        _is_text_list(statement.get("Action", statement.get("NotAction")))
+        and all(_is_principal(statement[k]) for k in ("Principal", "NotPrincipal") if k in statement)
+        and ("Condition" not in statement or _is_condition(statement["Condition"]))
+    )
 
 
 def _statements(policy: dict) -> list:
@@ -385,8 +392,10 @@ def _effect_is(statement: dict, effect: str) -> _Truth:
 
 def _actions_match(statement: dict, action: str) -> _Truth:
     def any_pattern(patterns: Any) -> _Truth:
-        return _any(_Truth.MAYBE if is_unknown(p) else _truth(action_pattern_matches(p, action))
-                    for p in _as_list(patterns))
+        return _any(
+            _Truth.MAYBE if is_unknown(p) else _truth(action_pattern_matches(p, action)) for p in _as_list(patterns)
+        )
+
     if "Action" in statement:
         return any_pattern(statement["Action"])
     if "NotAction" in statement:
@@ -401,8 +410,11 @@ def _has_principal(statement: dict) -> _Truth:
 
 def _effect_certainly_not(statement: Any, effect: str) -> bool:
     """For a malformed statement: its Effect is readable and is not the one asked about."""
-    return isinstance(statement, dict) and isinstance(statement.get("Effect"), str) \
+    return (
+        isinstance(statement, dict)
+        and isinstance(statement.get("Effect"), str)
         and _effect_is(statement, effect) is _Truth.NO
+    )
 
 
 def _grants(statement: Any, service: str, action: str, region: str | None, malformed: _Truth) -> _Truth:
@@ -411,8 +423,14 @@ def _grants(statement: Any, service: str, action: str, region: str | None, malfo
         return _Truth.MAYBE
     if not _is_well_formed(statement):
         return _Truth.NO if _effect_certainly_not(statement, "Allow") else malformed
-    return _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action),
-                 _via_service_admits(statement.get("Condition"), service, region)])
+    return _all(
+        [
+            _effect_is(statement, "Allow"),
+            _has_principal(statement),
+            _actions_match(statement, action),
+            _via_service_admits(statement.get("Condition"), service, region),
+        ]
+    )
 
 
 def _denies(statement: Any, service: str, action: str, region: str | None) -> _Truth:
@@ -423,8 +441,13 @@ def _denies(statement: Any, service: str, action: str, region: str | None) -> _T
     condition = statement.get("Condition")
     if _has_other_condition_keys(condition):
         return _Truth.NO  # such a Deny cannot be decided statically and is ignored (docs/semantics.md)
-    return _all([_effect_is(statement, "Deny"), _actions_match(statement, action),
-                 _via_service_denies(condition, service, region)])
+    return _all(
+        [
+            _effect_is(statement, "Deny"),
+            _actions_match(statement, action),
+            _via_service_denies(condition, service, region),
+        ]
+    )
 
 
 def _principal_is_wildcard(principal: Any) -> _Truth:
@@ -445,16 +468,19 @@ def _caller_pinned(condition: Any) -> _Truth:
     if is_unknown(condition):
         return _Truth.MAYBE
     entries, unresolved_blocks = _condition_entries(condition, _CALLER_PIN_KEYS)
-    pins = [_all(_is_concrete(value, op) for value in values) if values else _Truth.NO
-            for op, values in entries if op in ("stringequals", "stringlike")]
+    pins = [
+        _all(_is_concrete(value, op) for value in values) if values else _Truth.NO
+        for op, values in entries
+        if op in ("stringequals", "stringlike")
+    ]
     return _any(pins + [_Truth.MAYBE] * unresolved_blocks)
 
 
 def _is_concrete(value: Any, operator: str) -> _Truth:
     if isinstance(value, UnknownTemplate) and operator != "stringlike":
-        return _Truth.YES   # a string known only later (${AWS::AccountId}): StringEquals compares it literally
+        return _Truth.YES  # a string known only later (${AWS::AccountId}): StringEquals compares it literally
     if is_unknown(value):
-        return _Truth.MAYBE   # may be an empty list, which pins nothing
+        return _Truth.MAYBE  # may be an empty list, which pins nothing
     if isinstance(value, str):
         return _truth("*" not in value and "?" not in value)
     return _Truth.YES
@@ -462,12 +488,16 @@ def _is_concrete(value: Any, operator: str) -> _Truth:
 
 def _wildcard_grant(statement: Any, region: str | None) -> _Truth:
     """CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin."""
-    grant = _any(_grants(statement, service, action, region, malformed=_Truth.MAYBE)
-                 for service in INCIDENT_MANAGER_SERVICES for action in REQUIRED_ACTIONS)
+    grant = _any(
+        _grants(statement, service, action, region, malformed=_Truth.MAYBE)
+        for service in INCIDENT_MANAGER_SERVICES
+        for action in REQUIRED_ACTIONS
+    )
     if grant is _Truth.NO or is_unknown(statement) or not _is_well_formed(statement):
         return grant
-    return _all([grant, _principal_is_wildcard(statement.get("Principal")),
-                 _not(_caller_pinned(statement.get("Condition")))])
+    return _all(
+        [grant, _principal_is_wildcard(statement.get("Principal")), _not(_caller_pinned(statement.get("Condition")))]
+    )
 
 
 # Details lines ------------------------------------------------------------------------------------
@@ -527,8 +557,11 @@ def _undecided_line(subject: str, verb: str, undecided: list[tuple[str, Any]], k
 
 # Why a statement that names a service does not admit it (CKV_IM_7 details) -----------------------
 _OPERATOR_NAMES = {
-    "stringequals": "StringEquals", "stringequalsignorecase": "StringEqualsIgnoreCase", "stringlike": "StringLike",
-    "stringnotequals": "StringNotEquals", "stringnotequalsignorecase": "StringNotEqualsIgnoreCase",
+    "stringequals": "StringEquals",
+    "stringequalsignorecase": "StringEqualsIgnoreCase",
+    "stringlike": "StringLike",
+    "stringnotequals": "StringNotEquals",
+    "stringnotequalsignorecase": "StringNotEqualsIgnoreCase",
     "stringnotlike": "StringNotLike",
 }
 
@@ -553,8 +586,10 @@ def _near_misses(labelled: list[tuple[str, Any]], service: str, action: str, reg
 def _why_not_admitted(statement: Any, service: str, action: str, region: str | None) -> list[str]:
     if not (_is_well_formed(statement) and isinstance(statement.get("Condition"), dict)):
         return []
-    if _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action)]) \
-            is not _Truth.YES:
+    if (
+        _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action)])
+        is not _Truth.YES
+    ):
         return []
     entries, _ = _condition_entries(statement["Condition"], frozenset({_VIA_SERVICE}))
     reasons = []
@@ -584,13 +619,18 @@ def _mismatch(operator: str, value: str, service: str, region: str | None) -> st
     expected = _shown(_service_name(service, region or "<region>"))
     if lowered == service + _SERVICE_SUFFIX:
         return f"its value {shown} lacks the Region ({service}.<region>{_SERVICE_SUFFIX})"
-    if operator != "stringlike" and re.search(r"[*?]", value) \
-            and _value_like_service(lowered, service, region) is not _Truth.NO:
+    if (
+        operator != "stringlike"
+        and re.search(r"[*?]", value)
+        and _value_like_service(lowered, service, region) is not _Truth.NO
+    ):
         return f"its {name} value {shown} holds a wildcard, which only StringLike expands"
     if _MATCHING_OPERATORS[operator](lowered, service, region) is not _Truth.NO:
         ignoring_case = ", StringEqualsIgnoreCase does not" if operator == "stringequals" else ""
-        return f"its value {shown} differs in case from {expected} ({name} compares values case-sensitively" \
-               f"{ignoring_case})"
+        return (
+            f"its value {shown} differs in case from {expected} ({name} compares values case-sensitively"
+            f"{ignoring_case})"
+        )
     pinned = re.fullmatch(re.escape(service) + _REGION_NAME + re.escape(_SERVICE_SUFFIX), lowered)
     if pinned and region not in (None, STACK_REGION_TEXT):
         return f"its value {shown} names Region {_shown(pinned.group(1))}, but the key is in {_shown(region)}"
@@ -644,8 +684,12 @@ def required_grants_result(policy: Any, key_region: Any) -> Result:
             pair_problems, pair_undecided = _pair_findings(statements, service, action, key_region)
             problems += pair_problems
             undecided += pair_undecided
-    return Result.judge(problems, undecided, "ssm-incidents and ssm-contacts can call kms:CreateGrant and "
-                        "kms:DescribeKey via kms:ViaService and no Deny statement stops them")
+    return Result.judge(
+        problems,
+        undecided,
+        "ssm-incidents and ssm-contacts can call kms:CreateGrant and "
+        "kms:DescribeKey via kms:ViaService and no Deny statement stops them",
+    )
 
 
 # CKV_IM_8 -----------------------------------------------------------------------------------------
@@ -661,14 +705,19 @@ def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
         truth = _wildcard_grant(statement, region)
         label = _label(statement, index)
         if truth is _Truth.YES:
-            problems.append(f"{label} grants Incident Manager key access to principal \"*\" without a condition "
-                            "pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, "
-                            "aws:PrincipalOrgID or aws:PrincipalArn)")
+            problems.append(
+                f'{label} grants Incident Manager key access to principal "*" without a condition '
+                "pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, "
+                "aws:PrincipalOrgID or aws:PrincipalArn)"
+            )
         elif truth is _Truth.MAYBE:
-            undecided.append(f"{label}: whether it grants Incident Manager key access to a wildcard principal "
-                             f"is not known ({_why_undecided(statement, key_region)})")
-    return Result.judge(problems, undecided,
-                        "no Incident Manager grant statement names a wildcard principal without a caller pin")
+            undecided.append(
+                f"{label}: whether it grants Incident Manager key access to a wildcard principal "
+                f"is not known ({_why_undecided(statement, key_region)})"
+            )
+    return Result.judge(
+        problems, undecided, "no Incident Manager grant statement names a wildcard principal without a caller pin"
+    )
 
 
 # Incident Manager key (docs/semantics.md#terms, its second case) ---------------------------------
@@ -687,6 +736,9 @@ def _statement_names_incident_manager(statement: Any) -> bool:
     if any(isinstance(v, str) and any(s in v.casefold() for s in INCIDENT_MANAGER_SERVICES) for v in values):
         return True
     # The seed's example as copied from the guide, with its two values lost.
-    return (bool(values) and all(isinstance(v, str) and v == "" for v in values)
-            and statement.get("Effect") == "Allow"
-            and _actions_match(statement, "kms:CreateGrant") is _Truth.YES)
+    return (
+        bool(values)
+        and all(isinstance(v, str) and v == "" for v in values)
+        and statement.get("Effect") == "Allow"
+        and _actions_match(statement, "kms:CreateGrant") is _Truth.YES
+    )

@@ -6,6 +6,7 @@ A value an adapter could not resolve statically is an ``Unknown``, never a
 guess: rules turn it into an UNKNOWN verdict unless the resolved parts already
 break the rule.
 """
+
 from __future__ import annotations
 
 import re
@@ -164,18 +165,18 @@ def at(where: "Where | None", text: str) -> str:
 class KmsKey:
     """A KMS key resource defined in the scan (Terraform or CloudFormation)."""
 
-    name: str                                   # resource name as Checkov reports it
-    resource_type: str                          # aws_kms_key, aws_kms_replica_key, AWS::KMS::Key, ...
+    name: str  # resource name as Checkov reports it
+    resource_type: str  # aws_kms_key, aws_kms_replica_key, AWS::KMS::Key, ...
     region: Region = field(default_factory=lambda: Unknown("key Region not resolved"))
-    key_spec: Resolved[str] = "SYMMETRIC_DEFAULT"   # the default when not set
+    key_spec: Resolved[str] = "SYMMETRIC_DEFAULT"  # the default when not set
     key_usage: Resolved[str] = "ENCRYPT_DECRYPT"
-    origin: Resolved[str] = "AWS_KMS"           # AWS_KMS, EXTERNAL, AWS_CLOUDHSM or EXTERNAL_KEY_STORE
-    custom_key_store_id: Resolved[str | None] = None   # None when not set
+    origin: Resolved[str] = "AWS_KMS"  # AWS_KMS, EXTERNAL, AWS_CLOUDHSM or EXTERNAL_KEY_STORE
+    custom_key_store_id: Resolved[str | None] = None  # None when not set
     xks_key_id: Resolved[str | None] = None
-    primary: "KmsKey | Unknown | None" = None   # replica keys: their primary key (spec comes from it)
+    primary: "KmsKey | Unknown | None" = None  # replica keys: their primary key (spec comes from it)
     # The effective key policy: a document, None for "no policy" (the AWS default key policy), or Unknown.
     policy: Resolved[PolicyDocument | None] = None
-    policy_source: str = "no key policy"        # for details lines: where the policy came from
+    policy_source: str = "no key policy"  # for details lines: where the policy came from
     # True where the engine cannot see resources that would replace the policy
     # (an aws_kms_key_policy, invisible to a check that sees one resource alone)
     policy_may_be_replaced: bool = False
@@ -183,7 +184,7 @@ class KmsKey:
     deletion_guard: Resolved[bool] = False
     deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
     description: Value = None
-    tags: Resolved[dict[str, Value]] = field(default_factory=dict)   # Unknown when the tags map is unresolved
+    tags: Resolved[dict[str, Value]] = field(default_factory=dict)  # Unknown when the tags map is unresolved
     # field name (key_spec, origin, policy, enabled, ...) -> where it is written, when the adapter knows
     where: dict[str, Where] = field(default_factory=dict)
 
@@ -196,7 +197,7 @@ class KmsKey:
 class KeyRef:
     """How a Region entry names its key, and what that resolves to."""
 
-    text: str                                   # the expression as written, for details lines
+    text: str  # the expression as written, for details lines
     # key_arn, key_id, alias_arn, alias_name, other, or Unknown when the form cannot be told
     naming: Resolved[str]
     key: "KmsKey | None" = field(default=None, repr=False)  # the key resource in the scan, when resolved to one
@@ -207,20 +208,20 @@ class KeyRef:
 
 @dataclass
 class RegionEntry:
-    name: Region                                # Region name of the entry
-    key: "KeyRef | Unknown | None"              # None: the AWS owned key; Unknown: may or may not be set
-    line: "int | None" = None                   # where the entry is written, for details lines
-    where: "Where | None" = None                # the same as a source path, when the adapter knows it
+    name: Region  # Region name of the entry
+    key: "KeyRef | Unknown | None"  # None: the AWS owned key; Unknown: may or may not be set
+    line: "int | None" = None  # where the entry is written, for details lines
+    where: "Where | None" = None  # the same as a source path, when the adapter knows it
 
 
 @dataclass
 class PlanChange:
     """What a Terraform plan does to a replication set (CKV_IM_15, CKV_IM_16)."""
 
-    actions: tuple[str, ...]                    # resource_changes actions: no-op, create, update, delete, ...
-    rekeyed: list[str] = field(default_factory=list)     # details: entries whose key the plan changes
-    undecided: list[str] = field(default_factory=list)   # details: entries whose new key is not resolved
-    lost_keys: list[str] = field(default_factory=list)   # details: used keys the plan deletes or disables
+    actions: tuple[str, ...]  # resource_changes actions: no-op, create, update, delete, ...
+    rekeyed: list[str] = field(default_factory=list)  # details: entries whose key the plan changes
+    undecided: list[str] = field(default_factory=list)  # details: entries whose new key is not resolved
+    lost_keys: list[str] = field(default_factory=list)  # details: used keys the plan deletes or disables
 
 
 @dataclass
@@ -231,7 +232,7 @@ class ReplicationSet:
     provider_region: Region = field(default_factory=lambda: Unknown("provider Region not resolved"))
     deletion_guard: Resolved[bool] = False
     deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
-    plan: "PlanChange | None" = None            # only when the input is a plan
+    plan: "PlanChange | None" = None  # only when the input is a plan
     where: dict[str, Where] = field(default_factory=dict)
 
 
@@ -241,9 +242,9 @@ class IncidentManagerResource:
 
     name: str
     resource_type: str
-    name_fields: dict[str, Value] = field(default_factory=dict)   # field path -> value (strings, lists, dicts)
+    name_fields: dict[str, Value] = field(default_factory=dict)  # field path -> value (strings, lists, dicts)
     tags: Resolved[dict[str, Value]] = field(default_factory=dict)
-    config: Value = field(default_factory=dict)                   # every value, for the URL credential scan
+    config: Value = field(default_factory=dict)  # every value, for the URL credential scan
     # "config", each name field and "tags" -> where it is written, when the adapter knows
     where: dict[str, Where] = field(default_factory=dict)
     # A response plan: the SNS topics of the scan (by name) its chat channel and notification targets name
@@ -253,8 +254,8 @@ class IncidentManagerResource:
 @dataclass
 class SnsTopic:
     name: str
-    kms_master_key_id: Resolved[str | None] = None   # None when not set
-    used_by: list[str] = field(default_factory=list)   # response plans that notify through it (derived)
+    kms_master_key_id: Resolved[str | None] = None  # None when not set
+    used_by: list[str] = field(default_factory=list)  # response plans that notify through it (derived)
     where: dict[str, Where] = field(default_factory=dict)
 
 

@@ -4,6 +4,7 @@ An engine runs every rule on every resource of a scan, so a scan's model is buil
 once and then looked up. Engines move from one scan to the next and seldom come
 back, so only the last few models are kept: memory stays bounded on a monorepo.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """What a plan does to a replication set and to the keys it uses (CKV_IM_15, CKV_IM_16)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,8 +27,11 @@ class PlanChanges:
         if "create" in actions:
             # Checkov's plan runner shows no destroyed resource; a set created while another one is
             # destroyed (a rename without a moved block) recreates the account's replication set.
-            rekeyed += [f"the plan destroys {other} while it creates {address}: the replication set is recreated "
-                        "under a new address (use a moved block)" for other in self._destroyed_replication_sets()]
+            rekeyed += [
+                f"the plan destroys {other} while it creates {address}: the replication set is recreated "
+                "under a new address (use a moved block)"
+                for other in self._destroyed_replication_sets()
+            ]
         return PlanChange(actions, rekeyed, undecided, lost)
 
     def _judge_rekey(self, entry: RegionEntry, old: str | None, rekeyed: list[str], undecided: list[str]) -> None:
@@ -36,15 +40,17 @@ class PlanChanges:
         if is_unknown(new) and old is None:
             # a reference to a key resource is never DefaultKey: a switch to a customer managed key
             certain = isinstance(entry.key, KeyRef) and entry.key.certain
-            key_text = entry.key.text if isinstance(entry.key, KeyRef) and certain \
-                else "a value known only after apply"
+            key_text = entry.key.text if isinstance(entry.key, KeyRef) and certain else "a value known only after apply"
             (rekeyed if certain else undecided).append(
-                f"Region entry {entry.name}: its key switches from the AWS owned key to {key_text}")
+                f"Region entry {entry.name}: its key switches from the AWS owned key to {key_text}"
+            )
         elif is_unknown(new):
             rekeyed.append(f"Region entry {entry.name}: its key {old} becomes a key known only after apply")
         elif new != old:
-            rekeyed.append(f"Region entry {entry.name}: its key changes from {old or 'the AWS owned key'} "
-                           f"to {new or 'the AWS owned key'}")
+            rekeyed.append(
+                f"Region entry {entry.name}: its key changes from {old or 'the AWS owned key'} "
+                f"to {new or 'the AWS owned key'}"
+            )
 
     def _new_key(self, entry: RegionEntry) -> Resolved[str | None]:
         """The key ARN an entry has after the plan (None for the AWS owned key)."""
@@ -57,9 +63,13 @@ class PlanChanges:
         return Unknown("the new key is not resolved")
 
     def _destroyed_replication_sets(self) -> list[str]:
-        return [address for address, change in self.index.changes.items()
-                if change.get("type") == REPLICATION_SET and address not in self.index.planned
-                and "delete" in as_list(self.index.change(address).get("actions"))]
+        return [
+            address
+            for address, change in self.index.changes.items()
+            if change.get("type") == REPLICATION_SET
+            and address not in self.index.planned
+            and "delete" in as_list(self.index.change(address).get("actions"))
+        ]
 
     def _planned_arn(self, key_address: str) -> Resolved[str]:
         arn = self.index.value(key_address, "arn")
@@ -67,10 +77,14 @@ class PlanChanges:
 
     def _lost_keys(self, before: dict[str, Any], entries: Resolved[list[RegionEntry]]) -> list[str]:
         used = {arn: name for name, arn in before.items() if isinstance(arn, str)}
-        by_arn = {arn: a for a, r in self.index.prior.items()
-                  if r["type"] in KEY_TYPES and isinstance(arn := as_dict(r.get("values")).get("arn"), str)}
-        candidates = {by_arn[arn]: f"used by Region entry {name} before the plan" for arn, name in used.items()
-                      if arn in by_arn}
+        by_arn = {
+            arn: a
+            for a, r in self.index.prior.items()
+            if r["type"] in KEY_TYPES and isinstance(arn := as_dict(r.get("values")).get("arn"), str)
+        }
+        candidates = {
+            by_arn[arn]: f"used by Region entry {name} before the plan" for arn, name in used.items() if arn in by_arn
+        }
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry.key, KeyRef) and entry.key.key is not None:
                 candidates.setdefault(entry.key.key.name, f"used by Region entry {entry.name} after the plan")

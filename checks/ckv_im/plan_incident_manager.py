@@ -1,4 +1,5 @@
 """Incident Manager resources and SNS topics of a plan, and the topics each response plan names."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,8 +30,13 @@ class PlanIncidentManager:
         values = clean(self.index.values(address))
         values.pop("tags_all", None)  # provider default tags belong to every resource
         tags = values.get("tags")
-        resource = IncidentManagerResource(address, resource_type, name_fields_of(resource_type, values),
-                                           tags if isinstance(tags, dict) or is_unknown(tags) else {}, values)
+        resource = IncidentManagerResource(
+            address,
+            resource_type,
+            name_fields_of(resource_type, values),
+            tags if isinstance(tags, dict) or is_unknown(tags) else {},
+            values,
+        )
         if resource_type == RESPONSE_PLAN:
             resource.notification_topics = self._topics_used_by(address, topics)
         return resource
@@ -41,14 +47,17 @@ class PlanIncidentManager:
         config = self.index.config_of(address)
         expressions = [config.expressions.get("chat_channel")] if config else []
         for template in as_list(config.expressions.get("incident_template") if config else None):
-            expressions += [as_dict(target).get("sns_topic_arn")
-                            for target in as_list(as_dict(template).get("notification_target"))]
+            expressions += [
+                as_dict(target).get("sns_topic_arn") for target in as_list(as_dict(template).get("notification_target"))
+            ]
         references = [reference for expression in expressions for reference in references_of(expression)]
         found = self.references.resources_behind(references, instance_prefix(address), (SNS_TOPIC,))
         values = self.index.values(address)
         arns: list[Any] = as_list(values.get("chat_channel")) + [
-            as_dict(target).get("sns_topic_arn") for template in as_list(values.get("incident_template"))
-            for target in as_list(as_dict(template).get("notification_target"))]
+            as_dict(target).get("sns_topic_arn")
+            for template in as_list(values.get("incident_template"))
+            for target in as_list(as_dict(template).get("notification_target"))
+        ]
         found += [topic for arn in arns if isinstance(arn, str) for topic in self._topics_by_arn(arn, topics)]
         return [topic for topic in dict.fromkeys(found) if topic in topics]
 
@@ -58,5 +67,8 @@ class PlanIncidentManager:
         if parts is None:
             return []
         region, name = parts
-        return [address for address in topics if self.index.value(address, "name") == name
-                and self.regions.region_of(address) == region]
+        return [
+            address
+            for address in topics
+            if self.index.value(address, "name") == name and self.regions.region_of(address) == region
+        ]

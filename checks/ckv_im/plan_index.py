@@ -3,6 +3,7 @@
 Plans come from anywhere: an element of the wrong shape reads as empty, never as an error.
 A planned value known only after apply is an ``Unknown``.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,11 @@ def as_list(value: Any) -> list[Any]:
 
 def _by_address(items: Iterable[Any]) -> dict[str, dict[str, Any]]:
     """Resources (planned, prior or changed) by address; entries without a string address and type are skipped."""
-    return {item["address"]: item for item in items
-            if isinstance(item, dict) and isinstance(item.get("address"), str) and isinstance(item.get("type"), str)}
+    return {
+        item["address"]: item
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("address"), str) and isinstance(item.get("type"), str)
+    }
 
 
 def _module_resources(module: Any) -> Iterator[dict[str, Any]]:
@@ -44,7 +48,7 @@ def _module_resources(module: Any) -> Iterator[dict[str, Any]]:
 
 @dataclass
 class ConfigResource:
-    prefix: str          # "" or "module.a.module.b." (module calls, without instance keys)
+    prefix: str  # "" or "module.a.module.b." (module calls, without instance keys)
     body: dict[str, Any]
 
     @property
@@ -88,11 +92,11 @@ def references_of(expression: Any) -> list[str]:
 
 @dataclass
 class PlanIndex:
-    planned: dict[str, dict[str, Any]] = field(default_factory=dict)   # address -> planned resource
-    prior: dict[str, dict[str, Any]] = field(default_factory=dict)     # address -> prior-state resource
-    changes: dict[str, dict[str, Any]] = field(default_factory=dict)   # address -> resource_changes entry
+    planned: dict[str, dict[str, Any]] = field(default_factory=dict)  # address -> planned resource
+    prior: dict[str, dict[str, Any]] = field(default_factory=dict)  # address -> prior-state resource
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)  # address -> resource_changes entry
     config: dict[str, ConfigResource] = field(default_factory=dict)
-    modules: dict[str, ConfigModule] = field(default_factory=dict)     # "module.a." -> module body
+    modules: dict[str, ConfigModule] = field(default_factory=dict)  # "module.a." -> module body
     providers: dict[str, Any] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
 
@@ -128,8 +132,9 @@ def index_plan(document: dict[str, Any]) -> PlanIndex:
     index.changes = _by_address(as_list(document.get("resource_changes")))
     configuration = as_dict(document.get("configuration"))
     index.providers = as_dict(configuration.get("provider_config"))
-    index.variables = {name: as_dict(v).get("value") for name, v in as_dict(document.get("variables")).items()
-                       if isinstance(v, dict)}
+    index.variables = {
+        name: as_dict(v).get("value") for name, v in as_dict(document.get("variables")).items() if isinstance(v, dict)
+    }
     stack = [("", configuration.get("root_module"))]
     while stack:
         prefix, module = stack.pop()

@@ -1,4 +1,5 @@
 """KMS keys of a plan, with their key policies and primary keys (docs/semantics.md#key-policy)."""
+
 from __future__ import annotations
 
 from ckv_im.model import KmsKey, PolicyDocument, Resolved, Unknown, is_unknown
@@ -44,16 +45,21 @@ class PlanKeys:
         for address, key in keys.items():
             attached = policy_resources.get(address, [])
             if len(attached) > 1:
-                key.policy, key.policy_source = Unknown("several aws_kms_key_policy resources target this key"), \
-                    ", ".join(attached)
+                key.policy, key.policy_source = (
+                    Unknown("several aws_kms_key_policy resources target this key"),
+                    ", ".join(attached),
+                )
             elif attached:
                 key.policy, key.policy_source = self._policy(attached[0]), attached[0]
             else:
                 key.policy, key.policy_source = self._policy(address), f"the policy argument of {address}"
             if key.resource_type in REPLICA_TYPES:
                 primaries = self.references.referenced_keys(address, "primary_key_arn")
-                key.primary = keys.get(primaries[0]) if len(primaries) == 1 and primaries[0] in \
-                    keys else Unknown("the primary key is not a key resource in the plan")
+                key.primary = (
+                    keys.get(primaries[0])
+                    if len(primaries) == 1 and primaries[0] in keys
+                    else Unknown("the primary key is not a key resource in the plan")
+                )
 
     def _policy(self, address: str) -> Resolved[PolicyDocument | None]:
         value = self.index.value(address, "policy")

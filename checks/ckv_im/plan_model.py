@@ -9,6 +9,7 @@ never by position (``plan_replication_sets``). A plan carries no ``lifecycle``:
 deletion guards stay unknown. The engine shell keeps the model of each plan file it
 reads (``ckv_im.model_cache``).
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,10 @@ def _unsupported(document: Any) -> str | None:
         return "the plan is not a JSON object"
     version = str(document.get("format_version", ""))
     if not version.startswith("1."):
-        return (f"plan format_version {version or '(none)'} is not supported "
-                "(Terraform 0.12-era plans lack what the rules need)")
+        return (
+            f"plan format_version {version or '(none)'} is not supported "
+            "(Terraform 0.12-era plans lack what the rules need)"
+        )
     if document.get("errored"):
         return "the plan is errored: Terraform could not finish it"
     return None

@@ -6,6 +6,7 @@ apply"); they are resolved through the ``configuration`` section: each expressio
 ``region`` expressions and the plan's ``variables`` (docs/semantics.md#key-region).
 Locals are not in a plan's configuration: they are not followed.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -63,8 +64,11 @@ class PlanRegions:
             if isinstance(value, str):
                 return value
         config = self.index.config_of(address)
-        if depth > MAX_REFERENCE_DEPTH or config is None \
-                or any(argument in config.expressions for argument in REGION_ARGUMENTS):
+        if (
+            depth > MAX_REFERENCE_DEPTH
+            or config is None
+            or any(argument in config.expressions for argument in REGION_ARGUMENTS)
+        ):
             return None  # a Region chosen in the data source itself, not read: unknown
         region = self.provider_region(address, depth + 1)
         return region if isinstance(region, str) else None
@@ -82,8 +86,9 @@ class PlanReferences:
             return []
         return self.resources_behind(references_of(config.expressions.get(attribute)), instance_prefix(address))
 
-    def resources_behind(self, references: list[str], prefix: str, types: tuple[str, ...] = KEY_TYPES,
-                         depth: int = 0) -> list[str]:
+    def resources_behind(
+        self, references: list[str], prefix: str, types: tuple[str, ...] = KEY_TYPES, depth: int = 0
+    ) -> list[str]:
         """Addresses of the resources of ``types`` an expression's references lead to (through module
         outputs, and for keys through aliases). Locals are not in a plan's configuration: not followed."""
         found: list[str] = []
@@ -107,8 +112,9 @@ class PlanReferences:
         if parts[0] == KMS_ALIAS and types == KEY_TYPES:
             alias = self.index.config.get(config_address(f"{prefix}{KMS_ALIAS}.{parts[1]}"))
             if alias is not None:
-                return self.resources_behind(references_of(alias.expressions.get("target_key_id")), prefix, types,
-                                             depth + 1)
+                return self.resources_behind(
+                    references_of(alias.expressions.get("target_key_id")), prefix, types, depth + 1
+                )
         return []
 
     def _output_references(self, instance: str, output_name: str) -> list[str]:

@@ -4,6 +4,7 @@ Region entries are a set, which Terraform sorts: planned entries are joined to t
 configuration blocks by Region name, never by position. A plan carries no ``lifecycle``:
 the deletion guard stays unknown.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,12 +16,13 @@ from ckv_im.plan_keys import NO_LIFECYCLE
 from ckv_im.plan_references import PlanReferences, PlanRegions
 from ckv_im.terraform_types import REPLICATION_SET, key_ref_from_literal
 
-ENTRY_ATTRIBUTES = ("region", "regions")   # provider v5 and v6 names of the Region entry blocks
+ENTRY_ATTRIBUTES = ("region", "regions")  # provider v5 and v6 names of the Region entry blocks
 
 
 class PlanReplicationSets:
-    def __init__(self, index: PlanIndex, regions: PlanRegions, references: PlanReferences,
-                 keys: dict[str, KmsKey]) -> None:
+    def __init__(
+        self, index: PlanIndex, regions: PlanRegions, references: PlanReferences, keys: dict[str, KmsKey]
+    ) -> None:
         self.index = index
         self.regions = regions
         self.keys = keys
@@ -41,8 +43,12 @@ class PlanReplicationSets:
     def _entries(self, address: str) -> Resolved[list[RegionEntry]]:
         values = self.index.values(address)
         unknown = self.index.after_unknown(address)
-        planned_names = [entry.get("name") for attribute in ENTRY_ATTRIBUTES
-                         for entry in as_list(values.get(attribute)) if isinstance(entry, dict)]
+        planned_names = [
+            entry.get("name")
+            for attribute in ENTRY_ATTRIBUTES
+            for entry in as_list(values.get(attribute))
+            if isinstance(entry, dict)
+        ]
         configs = self._entry_configs(address, [name for name in planned_names if isinstance(name, str)])
         prefix = instance_prefix(address)
         entries = []
@@ -53,11 +59,15 @@ class PlanReplicationSets:
                     continue
                 name = entry.get("name")
                 if not isinstance(name, str):
-                    entries.append(RegionEntry(Unknown("a Region entry name is known only after apply"),
-                                               Unknown("not resolved")))
+                    entries.append(
+                        RegionEntry(Unknown("a Region entry name is known only after apply"), Unknown("not resolved"))
+                    )
                     continue
-                key_unknown = position < len(unknown_entries) and isinstance(unknown_entries[position], dict) \
+                key_unknown = (
+                    position < len(unknown_entries)
+                    and isinstance(unknown_entries[position], dict)
                     and unknown_entries[position].get("kms_key_arn") is True
+                )
                 key_ref = self.entry_keys.key_ref(entry, configs.get(name), key_unknown, prefix)
                 entries.append(RegionEntry(name, key_ref))
         return entries
@@ -93,8 +103,9 @@ class PlanEntryKeys:
         self.references = references
         self.keys = keys
 
-    def key_ref(self, entry: dict[str, Any], config: dict[str, Any] | None, unknown: bool,
-                prefix: str) -> KeyRef | Unknown | None:
+    def key_ref(
+        self, entry: dict[str, Any], config: dict[str, Any] | None, unknown: bool, prefix: str
+    ) -> KeyRef | Unknown | None:
         if config is not None and "kms_key_arn" not in config:
             return None  # no key in the configuration: the AWS owned key (the provider says DefaultKey)
         references = references_of(as_dict(config).get("kms_key_arn"))
@@ -107,11 +118,13 @@ class PlanEntryKeys:
         if config is None:
             return Unknown("the entry's configuration is not in the plan")
         text = references[0] if references else "an expression"
-        return KeyRef(text, self.references.naming(references, prefix),
-                      region=Unknown(f"{text} is known only after apply"))
+        return KeyRef(
+            text, self.references.naming(references, prefix), region=Unknown(f"{text} is known only after apply")
+        )
 
-    def _planned_key_ref(self, value: Any, references: list[str], keys: list[str],
-                         prefix: str) -> KeyRef | Unknown | None:
+    def _planned_key_ref(
+        self, value: Any, references: list[str], keys: list[str], prefix: str
+    ) -> KeyRef | Unknown | None:
         """A key known at plan time: its literal value, named as the configuration's reference names it."""
         if value in (None, "", "DefaultKey"):
             return None

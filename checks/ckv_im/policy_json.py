@@ -3,6 +3,7 @@
 Shared by the HCL and plan adapters (CloudFormation templates hold their policies as
 structures already). A policy that cannot be read is an ``Unknown`` with the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,11 @@ def parse_policy(value: Any) -> Resolved[dict[str, Any]]:
         if document is None:
             document = _json_object(_unescape_hcl_string(value))  # a quoted HCL string keeps its \" escapes
         if document is None:
-            return Unknown("the policy is not valid JSON") if "${" not in value \
+            return (
+                Unknown("the policy is not valid JSON")
+                if "${" not in value
                 else Unknown("the policy interpolates values the pack does not evaluate")
+            )
         return clean(document)
     return Unknown("the policy is not a JSON document")
 

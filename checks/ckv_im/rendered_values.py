@@ -5,6 +5,7 @@ value in a one-element list, and a plan writes each nested block as a list; a st
 that is still an expression (``${var.x}``, ``local.y``) is not a value: it becomes an
 ``UnknownTemplate``, never a guess.
 """
+
 from __future__ import annotations
 
 from typing import Any

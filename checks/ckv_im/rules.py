@@ -8,6 +8,7 @@ docs/semantics.md#how-a-verdict-is-reached in short:
 FAILED when the resolved parts already break the rule, PASSED only when
 everything was resolved, UNKNOWN otherwise.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -61,8 +62,10 @@ def symmetric_encryption_key(key: KmsKey, model: ScanModel) -> Result:
             return Result.unknown(f"{key.name}: the primary key of this replica is not resolved ({key.primary.reason})")
         source = key.primary
     problems, unknowns = [], []
-    for label, field, wanted in (("key spec", "key_spec", "SYMMETRIC_DEFAULT"),
-                                 ("key usage", "key_usage", "ENCRYPT_DECRYPT")):
+    for label, field, wanted in (
+        ("key spec", "key_spec", "SYMMETRIC_DEFAULT"),
+        ("key usage", "key_usage", "ENCRYPT_DECRYPT"),
+    ):
         value = getattr(source, field)
         # a replica's spec is written on its primary: this resource's place for it is the primary reference
         where = key.where.get("primary" if key.is_replica else field)
@@ -99,8 +102,9 @@ def no_imported_material_or_custom_store(key: KmsKey, model: ScanModel) -> Resul
         if is_unknown(value):
             unknowns.append(f"{key.name}: {label} is not resolved ({value.reason})")
         elif value not in (None, ""):
-            problems.append(at(key.where.get(label), f"{key.name}: {label} is set ({value}); "
-                                                     "custom key stores are not supported"))
+            problems.append(
+                at(key.where.get(label), f"{key.name}: {label} is set ({value}); custom key stores are not supported")
+            )
     return Result.judge(problems, unknowns, f"{key.name} has AWS KMS key material in the default key store")
 
 
@@ -124,20 +128,28 @@ def key_region_matches_entry(rset: ReplicationSet, model: ScanModel) -> Result:
             continue
         if key.region is STACK_REGION or entry.name is STACK_REGION:
             if key.region is not entry.name:
-                unknowns.append(f"Region entry {_entry_label(entry)} uses {key.text} in {_region_text(key.region)}:"
-                                " the match depends on the stack Region")
+                unknowns.append(
+                    f"Region entry {_entry_label(entry)} uses {key.text} in {_region_text(key.region)}:"
+                    " the match depends on the stack Region"
+                )
             continue
         if is_unknown(key.region) or is_unknown(entry.name):
             unknowns.append(f"Region entry {_entry_label(entry)} uses {key.text} in {_region_text(key.region)}")
         elif key.region != entry.name:
-            problems.append(at(entry.where, f"Region entry {_entry_label(entry)} uses {key.text}, a key in "
-                                            f"{key.region}: use a key in {entry.name}"))
+            problems.append(
+                at(
+                    entry.where,
+                    f"Region entry {_entry_label(entry)} uses {key.text}, a key in "
+                    f"{key.region}: use a key in {entry.name}",
+                )
+            )
     _judge_stack_region_keys(rset.entries, stack_key_entries, problems, unknowns)
     return Result.judge(problems, unknowns, f"every Region entry of {rset.name} uses a key in its own Region")
 
 
-def _judge_stack_region_keys(entries: list[RegionEntry], stack_key_entries: list[StackKeyEntry],
-                             problems: list[str], unknowns: list[str]) -> None:
+def _judge_stack_region_keys(
+    entries: list[RegionEntry], stack_key_entries: list[StackKeyEntry], problems: list[str], unknowns: list[str]
+) -> None:
     """Keys defined in a CloudFormation stack all live in the one stack Region."""
     if not stack_key_entries:
         return
@@ -146,12 +158,22 @@ def _judge_stack_region_keys(entries: list[RegionEntry], stack_key_entries: list
     described = ", ".join(f"{name} uses {text}" for name, text, _ in stack_key_entries)
     where = next((where for name, _, where in stack_key_entries if isinstance(name, str)), None)
     if len(literal_names) > 1:
-        problems.append(at(where, f"keys of this stack live in one Region (the stack's) but serve entries for "
-                                  f"{', '.join(sorted(literal_names))}: {described}"))
+        problems.append(
+            at(
+                where,
+                f"keys of this stack live in one Region (the stack's) but serve entries for "
+                f"{', '.join(sorted(literal_names))}: {described}",
+            )
+        )
     elif literal_names and has_stack_named_entry:
-        problems.append(at(where, f"a key of this stack serves the literal Region {next(iter(literal_names))} while "
-                                  "another entry is the stack Region itself, so that literal cannot be the stack "
-                                  f"Region: {described}"))
+        problems.append(
+            at(
+                where,
+                f"a key of this stack serves the literal Region {next(iter(literal_names))} while "
+                "another entry is the stack Region itself, so that literal cannot be the stack "
+                f"Region: {described}",
+            )
+        )
     else:
         unknowns.append(f"{described}: right only if the stack is deployed to that Region")
 
@@ -165,10 +187,14 @@ def all_or_no_customer_managed_keys(rset: ReplicationSet, model: ScanModel) -> R
     without_key = [e for e in rset.entries if e.key is None]
     undecided = [e for e in rset.entries if e not in with_key and e not in without_key]
     if with_key and without_key:
-        return Result.failed(at(without_key[0].where,
-            f"{_entries(with_key)} {_verb(with_key, 'uses a customer managed key', 'use customer managed keys')} "
-            f"but {_names(without_key)} {_verb(without_key, 'uses', 'use')} the AWS owned key:"
-            " use customer managed keys in all Regions or in none"))
+        return Result.failed(
+            at(
+                without_key[0].where,
+                f"{_entries(with_key)} {_verb(with_key, 'uses a customer managed key', 'use customer managed keys')} "
+                f"but {_names(without_key)} {_verb(without_key, 'uses', 'use')} the AWS owned key:"
+                " use customer managed keys in all Regions or in none",
+            )
+        )
     if undecided:
         return Result.unknown(_unresolved_keys(undecided))
     return Result.passed(f"{rset.name} uses {'customer managed' if with_key else 'AWS owned'} keys in every entry")
@@ -190,8 +216,10 @@ def _verb(entries: Sequence[object], one: str, several: str) -> str:
 
 
 def _unresolved_keys(entries: Sequence[RegionEntry]) -> str:
-    return (f"the {_verb(entries, 'key', 'keys')} of {_entries(entries)} "
-            f"{_verb(entries, 'is', 'are')} not resolved and could be unset")
+    return (
+        f"the {_verb(entries, 'key', 'keys')} of {_entries(entries)} "
+        f"{_verb(entries, 'is', 'are')} not resolved and could be unset"
+    )
 
 
 def _entry_label(entry: RegionEntry) -> str:
@@ -213,19 +241,28 @@ def provider_region_is_replicated(rset: ReplicationSet, model: ScanModel) -> Res
         return Result.passed(f"provider Region {region} is a Region of {rset.name}")
     unresolved = [e for e in rset.entries if not isinstance(e.name, str)]
     if unresolved:
-        return Result.unknown(f"provider Region {region} is not among the resolved Region entries; the "
-                              f"{_verb(unresolved, 'Region', 'Regions')} of {_entries(unresolved)} "
-                              f"{_verb(unresolved, 'is', 'are')} not resolved")
+        return Result.unknown(
+            f"provider Region {region} is not among the resolved Region entries; the "
+            f"{_verb(unresolved, 'Region', 'Regions')} of {_entries(unresolved)} "
+            f"{_verb(unresolved, 'is', 'are')} not resolved"
+        )
     listed = ", ".join(str(name) for name in names) or "none"
-    return Result.failed(f"the provider of {rset.name} is in {region}, which is not one of its Regions "
-                         f"({listed}): add a {region} entry or use a provider in one of them")
+    return Result.failed(
+        f"the provider of {rset.name} is in {region}, which is not one of its Regions "
+        f"({listed}): add a {region} entry or use a provider in one of them"
+    )
 
 
 # CKV_IM_6 ---------------------------------------------------------------------------------------
 def replication_set_deletion_guard(rset: ReplicationSet, model: ScanModel) -> Result:
     """CKV_IM_6: the replication set is guarded against deletion."""
-    return _guard_result(rset.name, rset.deletion_guard, rset.deletion_guard_hint,
-                         "deleting it deletes all Incident Manager data", rset.where.get("deletion_guard"))
+    return _guard_result(
+        rset.name,
+        rset.deletion_guard,
+        rset.deletion_guard_hint,
+        "deleting it deletes all Incident Manager data",
+        rset.where.get("deletion_guard"),
+    )
 
 
 def _guard_result(name: str, guard: Resolved[bool], hint: str, consequence: str, where: Where | None) -> Result:
@@ -251,8 +288,10 @@ def _policy_rule(rule: Callable[[Any, Any], Result], key: KmsKey, model: ScanMod
     if not is_incident_manager_key(key, model):
         return NOT_APPLICABLE
     if key.policy_may_be_replaced:
-        return Result.unknown(f"{key.name}: an aws_kms_key_policy resource could replace this policy, "
-                              "and this engine does not show other resources")
+        return Result.unknown(
+            f"{key.name}: an aws_kms_key_policy resource could replace this policy, "
+            "and this engine does not show other resources"
+        )
     return _with_policy_source(key, rule(key.policy, key.region))
 
 
@@ -271,12 +310,18 @@ def key_enabled_and_guarded(key: KmsKey, model: ScanModel) -> Result:
         return NOT_APPLICABLE
     problems, unknowns = [], []
     if key.enabled is False:
-        problems.append(at(key.where.get("enabled"),
-                           f"{key.name} is disabled: the Incident Manager data it protects is unreadable"))
+        problems.append(
+            at(key.where.get("enabled"), f"{key.name} is disabled: the Incident Manager data it protects is unreadable")
+        )
     elif is_unknown(key.enabled):
         unknowns.append(f"{key.name}: enabled state not resolved ({key.enabled.reason})")
-    guard = _guard_result(key.name, key.deletion_guard, key.deletion_guard_hint,
-                          "deleting it makes Incident Manager data unreadable", key.where.get("deletion_guard"))
+    guard = _guard_result(
+        key.name,
+        key.deletion_guard,
+        key.deletion_guard_hint,
+        "deleting it makes Incident Manager data unreadable",
+        key.where.get("deletion_guard"),
+    )
     if guard.status is Status.FAILED:
         problems.extend(guard.details)
     elif guard.status is Status.UNKNOWN:
@@ -295,8 +340,11 @@ def no_personal_data_in_names(subject: IncidentManagerResource | KmsKey, model: 
         fields = dict(subject.name_fields, tags=subject.tags)
     # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11
     # (docs/semantics.md#how-a-verdict-is-reached).
-    findings = [at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
-                for path, text, raw_path in located_strings_in(fields) for finding in personal_data_in(text)]
+    findings = [
+        at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
+        for path, text, raw_path in located_strings_in(fields)
+        for finding in personal_data_in(text)
+    ]
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no personal data in the tags and name fields of {subject.name}")
@@ -306,8 +354,11 @@ def no_personal_data_in_names(subject: IncidentManagerResource | KmsKey, model: 
 def no_credentials_in_urls(resource: IncidentManagerResource, model: ScanModel) -> Result:
     """CKV_IM_11: no URL in an Incident Manager resource carries credentials."""
     config_where = resource.where.get("config")
-    findings = [at(config_where and config_where + raw_path, f"{path}: {finding}")
-                for path, text, raw_path in located_strings_in(resource.config) for finding in url_credentials_in(text)]
+    findings = [
+        at(config_where and config_where + raw_path, f"{path}: {finding}")
+        for path, text, raw_path in located_strings_in(resource.config)
+        for finding in url_credentials_in(text)
+    ]
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no credentials in the URLs of {resource.name}")
@@ -320,9 +371,12 @@ def response_plan_topic_encrypted(topic: SnsTopic, model: ScanModel) -> Result:
         return NOT_APPLICABLE
     users = ", ".join(topic.used_by)
     if topic.kms_master_key_id in (None, ""):
-        return Result.failed(at(topic.where.get("kms_master_key_id"),
-                                f"{topic.name} carries incident details for {users} but has no KMS key: "
-                                "encrypt it with a KMS key"))
+        return Result.failed(
+            at(
+                topic.where.get("kms_master_key_id"),
+                f"{topic.name} carries incident details for {users} but has no KMS key: encrypt it with a KMS key",
+            )
+        )
     if is_unknown(topic.kms_master_key_id):
         return Result.unknown(f"{topic.name}: kms_master_key_id not resolved ({topic.kms_master_key_id.reason})")
     return Result.passed(f"{topic.name} (used by {users}) is encrypted with KMS")
@@ -336,8 +390,9 @@ def customer_managed_keys_everywhere(rset: ReplicationSet, model: ScanModel) -> 
     owned = [e for e in rset.entries if e.key is None]
     if owned:
         fix = _verb(owned, "it a customer managed key", "them customer managed keys")
-        return Result.failed(at(owned[0].where, f"{_entries(owned)} {_verb(owned, 'uses', 'use')} the AWS owned key: "
-                                                f"give {fix}"))
+        return Result.failed(
+            at(owned[0].where, f"{_entries(owned)} {_verb(owned, 'uses', 'use')} the AWS owned key: give {fix}")
+        )
     undecided = [e for e in rset.entries if not (isinstance(e.key, KeyRef) and e.key.certain)]
     if undecided:
         return Result.unknown(_unresolved_keys(undecided))
@@ -365,11 +420,17 @@ def keys_named_by_arn(rset: ReplicationSet, model: ScanModel) -> Result:
         if is_unknown(key):
             unknowns.append(f"Region entry {_entry_label(entry)}: key not resolved ({key.reason})")
         elif is_unknown(key.naming):
-            unknowns.append(f"Region entry {_entry_label(entry)}: cannot tell how {key.text} names the key "
-                            f"({key.naming.reason})")
+            unknowns.append(
+                f"Region entry {_entry_label(entry)}: cannot tell how {key.text} names the key ({key.naming.reason})"
+            )
         elif key.naming in _NAMING_PROBLEMS:
-            problems.append(at(entry.where, f"Region entry {_entry_label(entry)} names its key by "
-                                            f"{_NAMING_PROBLEMS[key.naming]} ({key.text}): use the key ARN"))
+            problems.append(
+                at(
+                    entry.where,
+                    f"Region entry {_entry_label(entry)} names its key by "
+                    f"{_NAMING_PROBLEMS[key.naming]} ({key.text}): use the key ARN",
+                )
+            )
     return Result.judge(problems, unknowns, f"every Region entry of {rset.name} names its key by key ARN")
 
 
@@ -381,8 +442,10 @@ def plan_keeps_replication_set(rset: ReplicationSet, model: ScanModel) -> Result
         return NOT_APPLICABLE  # not a plan
     if "delete" in plan.actions:
         verb = "replaces" if "create" in plan.actions else "destroys"
-        return Result.failed(f"the plan {verb} {rset.name}: recreating or deleting a replication set deletes all "
-                             "Incident Manager data (response plans, incidents, contacts, escalation plans)")
+        return Result.failed(
+            f"the plan {verb} {rset.name}: recreating or deleting a replication set deletes all "
+            "Incident Manager data (response plans, incidents, contacts, escalation plans)"
+        )
     if plan.rekeyed:
         return Result.failed(*plan.rekeyed, "Incident Manager cannot change a Region's key in place")
     if plan.undecided:

@@ -12,6 +12,7 @@ rules out every later position of the run), so a long run that never becomes a
 match is read once, not once per position. Everything here takes any input and
 never raises.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,22 @@ _PHONE = re.compile(r"(?<![0-9+])\+[0-9](?:[ .-]?[0-9]){7,14}(?![0-9]|[ .-][0-9]
 _URL_STOP = "\\s\"'`<>"
 _URL = re.compile(rf"(?<![A-Za-z0-9+.-])[0-9+.-]*+([A-Za-z][A-Za-z0-9+.-]*+://[^{_URL_STOP}]+)")
 _CREDENTIAL_PARAMETERS = (
-    "token", "access_token", "password", "passwd", "pwd", "secret", "client_secret", "api_key", "apikey",
-    "api-key", "access_key", "auth", "signature", "sig", "x-amz-signature", "x-amz-credential",
+    "token",
+    "access_token",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "auth",
+    "signature",
+    "sig",
+    "x-amz-signature",
+    "x-amz-credential",
     "x-amz-security-token",
 )
 
@@ -75,8 +90,7 @@ _CREDENTIAL_PARAMETERS = (
 def _character_pattern(char: str) -> str:
     """A regex for one character of a name as written in a query: either case, possibly %-encoded."""
     codes = sorted({f"{ord(char.lower()):02X}", f"{ord(char.upper()):02X}"})
-    escapes = "|".join(f"%{code[0]}[{code[1]}{code[1].lower()}]" if code[1].isalpha() else f"%{code}"
-                       for code in codes)
+    escapes = "|".join(f"%{code[0]}[{code[1]}{code[1].lower()}]" if code[1].isalpha() else f"%{code}" for code in codes)
     literal = re.escape(char) if char.lower() == char.upper() else f"[{char.lower()}{char.upper()}]"
     return f"(?:{literal}|{escapes})"
 
@@ -138,7 +152,7 @@ def personal_data_in(text: str) -> list[str]:
                 span_index += 1
             if span_index < len(email_spans) and email_spans[span_index][0] < end:
                 continue  # part of an e-mail address, already reported
-            if UNRESOLVED in text[max(start - 1, 0):start] + text[end:end + 2]:
+            if UNRESOLVED in text[max(start - 1, 0) : start] + text[end : end + 2]:
                 continue  # an unresolved part next to it may make it a longer number
             found.append((start, f"phone number {_mask_phone(match.group())}"))
     found.sort(key=lambda item: item[0])
@@ -267,8 +281,9 @@ def _masked_value(match: re.Match) -> str:
     return match.group(1) + _MASK
 
 
-def _shown_url(scheme: str, netloc: str, path: str, query: str | None, fragment: str | None,
-               mask_password: bool) -> str:
+def _shown_url(
+    scheme: str, netloc: str, path: str, query: str | None, fragment: str | None, mask_password: bool
+) -> str:
     """The URL with its password and the values of credential parameters masked, cut to 200 characters."""
     if mask_password:
         user, _, _, host = _user_info(netloc)
@@ -279,13 +294,13 @@ def _shown_url(scheme: str, netloc: str, path: str, query: str | None, fragment:
     visible = rest[:_MAX_URL_SHOWN]
     shown = f"{scheme}://{netloc}" + _SHOWN_CREDENTIAL_VALUE.sub(_masked_value, visible)
     if len(shown) > _MAX_URL_SHOWN or len(visible) < len(rest):
-        shown = shown[:_MAX_URL_SHOWN - 3] + "..."
+        shown = shown[: _MAX_URL_SHOWN - 3] + "..."
     return shown
 
 
 # -- walking resource configurations --------------------------------------------------------------
 MAX_DEPTH = 64
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")   # no "@", "+", "?", spaces or quotes: cannot hide a finding
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")  # no "@", "+", "?", spaces or quotes: cannot hide a finding
 _SCALAR_KEY_TYPES = (int, float, bool, type(None))
 
 

@@ -1,4 +1,5 @@
 """Resource attributes every part of the HCL model builder reads the same way: Booleans, the deletion guard, tags."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ A dynamic block whose ``for_each`` resolves expands to one nested block per elem
 in Terraform's order, its expressions evaluated with the iterator bound to that
 element. One whose ``for_each`` does not resolve stands for all its elements, unresolved.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,11 +26,11 @@ class NestedBlock:
     """A nested block (a Region entry, a notification target) as Terraform sees it."""
 
     raw: dict[str, Any] | None  # its body as python-hcl2 wrote it (for a dynamic block: the content)
-    rendered: dict[str, Any]    # Checkov's rendering of it ({} inside a dynamic block: not the element's)
-    ctx: Context                # where its expressions are evaluated (with the dynamic block's iterator)
+    rendered: dict[str, Any]  # Checkov's rendering of it ({} inside a dynamic block: not the element's)
+    ctx: Context  # where its expressions are evaluated (with the dynamic block's iterator)
     line: int | None = None
-    unresolved: Unknown | None = None   # a dynamic block whose elements are not known stands for them all
-    element: Any = None         # the for_each key of a dynamic block's element
+    unresolved: Unknown | None = None  # a dynamic block whose elements are not known stands for them all
+    element: Any = None  # the for_each key of a dynamic block's element
 
     @classmethod
     def whole(cls, block: Block) -> NestedBlock:
@@ -66,14 +67,18 @@ class NestedBlocks:
         if raw is None:
             if "dynamic" in conf:
                 return [NestedBlock(None, {}, ctx, None, Unknown("the dynamic blocks here cannot be read"))]
-            return [NestedBlock(None, entry, ctx, line) for entry, line in _with_lines(blocks_of(conf.get(label)),
-                                                                                        lines(label))]
+            return [
+                NestedBlock(None, entry, ctx, line)
+                for entry, line in _with_lines(blocks_of(conf.get(label)), lines(label))
+            ]
         dynamic = [body[label] for body in blocks_of(raw.get("dynamic")) if isinstance(body.get(label), dict)]
         static_raw, rendered = blocks_of(raw.get(label)), blocks_of(conf.get(label))
         if dynamic or len(rendered) != len(static_raw):
             rendered = [{}] * len(static_raw)
-        nested = [NestedBlock(entry_raw, entry, ctx, line) for (entry_raw, entry), line in
-                  _with_lines(list(zip(static_raw, rendered, strict=False)), lines(label))]
+        nested = [
+            NestedBlock(entry_raw, entry, ctx, line)
+            for (entry_raw, entry), line in _with_lines(list(zip(static_raw, rendered, strict=False)), lines(label))
+        ]
         for body, line in _with_lines(dynamic, lines(f'dynamic\\s+"{label}"')):
             nested += self._expand(body, label, ctx, line)
         return nested
@@ -83,14 +88,17 @@ class NestedBlocks:
         elements = self._elements(body, label, ctx)
         if isinstance(elements, Unknown):
             text = expression_text(body.get("for_each"), MISSING)
-            unresolved = Unknown(f'the for_each of dynamic "{label}" ({text}) is not resolved ({elements.reason})',
-                                 expression=f'dynamic "{label}" over {text}')
+            unresolved = Unknown(
+                f'the for_each of dynamic "{label}" ({text}) is not resolved ({elements.reason})',
+                expression=f'dynamic "{label}" over {text}',
+            )
             return [NestedBlock(None, {}, ctx, line, unresolved)]
         iterator, content, items = elements
         return [NestedBlock(content, {}, ctx.bind(iterator, key, value), line, element=key) for key, value in items]
 
-    def _elements(self, body: dict[str, Any], label: str,
-                  ctx: Context) -> tuple[str, dict[str, Any], list[tuple[Any, Value]]] | Unknown:
+    def _elements(
+        self, body: dict[str, Any], label: str, ctx: Context
+    ) -> tuple[str, dict[str, Any], list[tuple[Any, Value]]] | Unknown:
         """A dynamic block's iterator name, its content and its for_each elements (key, value)."""
         iterator = _iterator_name(body.get("iterator", MISSING), label)
         contents = blocks_of(body.get("content"))

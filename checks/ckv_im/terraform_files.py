@@ -3,6 +3,7 @@
 A path that comes from the scanned code is read only when it lies inside the scanned
 tree (``RawFiles.inside_scan``): a pull request must not make the pack read anything else.
 """
+
 from __future__ import annotations
 
 import os

@@ -13,6 +13,7 @@ the rendered configuration:
 The index is built in one pass over the vertices; nothing here walks the
 graph per resource.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,15 +32,15 @@ MISSING = object()  # an attribute that is not set at all
 
 @dataclass
 class Block:
-    kind: str            # resource, data, module, output, locals, variable, provider
-    type: str            # resource or data source type; "" for the other kinds
-    name: str            # resource name with its index (k[0]); the output, local, variable or module name
-    scope: str           # "" for the root module, else "module.a" or "module.a.module.b[\"x\"]"
-    address: str         # Checkov's resource address / provider address
-    conf: dict           # rendered configuration, Checkov-shaped (values wrapped in one-element lists)
-    raw: dict | None     # the same block as python-hcl2 parsed it, or None when not available
+    kind: str  # resource, data, module, output, locals, variable, provider
+    type: str  # resource or data source type; "" for the other kinds
+    name: str  # resource name with its index (k[0]); the output, local, variable or module name
+    scope: str  # "" for the root module, else "module.a" or "module.a.module.b[\"x\"]"
+    address: str  # Checkov's resource address / provider address
+    conf: dict  # rendered configuration, Checkov-shaped (values wrapped in one-element lists)
+    raw: dict | None  # the same block as python-hcl2 parsed it, or None when not available
     file_path: str
-    root_dir: str        # the root module's directory (path.root)
+    root_dir: str  # the root module's directory (path.root)
     # variables: the tfvars file (terraform.tfvars, *.auto.tfvars, --var-file) Checkov took the value from
     value_file: str | None = None
 
@@ -55,13 +56,13 @@ class Block:
 
 @dataclass
 class GraphIndex:
-    resources: dict[str, Block] = field(default_factory=dict)                 # by address
-    data: dict[tuple[str, str, str], Block] = field(default_factory=dict)      # (scope, type, name)
-    outputs: dict[tuple[str, str], Block] = field(default_factory=dict)       # (scope, name)
-    locals: dict[tuple[str, str], Block] = field(default_factory=dict)        # (scope, name)
-    variables: dict[tuple[str, str], Block] = field(default_factory=dict)     # (scope, name)
+    resources: dict[str, Block] = field(default_factory=dict)  # by address
+    data: dict[tuple[str, str, str], Block] = field(default_factory=dict)  # (scope, type, name)
+    outputs: dict[tuple[str, str], Block] = field(default_factory=dict)  # (scope, name)
+    locals: dict[tuple[str, str], Block] = field(default_factory=dict)  # (scope, name)
+    variables: dict[tuple[str, str], Block] = field(default_factory=dict)  # (scope, name)
     module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
-    providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
+    providers: dict[str, Block] = field(default_factory=dict)  # by provider address
 
     def resources_of(self, types: Collection[str]) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)

@@ -1,4 +1,5 @@
 """Incident Manager resources and SNS topics of a Terraform scan, and the topics each response plan names."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,8 +43,9 @@ class IncidentManagerReader:
 
     def resource(self, block: Block) -> IncidentManagerResource:
         config = clean(block.conf)
-        resource = IncidentManagerResource(block.address, block.type, name_fields_of(block.type, config),
-                                           tags_of(block), config)
+        resource = IncidentManagerResource(
+            block.address, block.type, name_fields_of(block.type, config), tags_of(block), config
+        )
         if block.type == RESPONSE_PLAN:
             resource.notification_topics = self._topics_used_by(block)
         return resource
@@ -53,14 +55,23 @@ class IncidentManagerReader:
         every path a key reference is followed through (locals, module outputs, instances, literal ARNs)."""
         values = [self.nested_blocks.value_of(NestedBlock.whole(plan), "chat_channel")]
         for template in self.nested_blocks.of(plan, "incident_template"):
-            values += [self.nested_blocks.value_of(target, "sns_topic_arn")
-                       for target in self.nested_blocks.of(plan, "notification_target", template)]
-        return list(dict.fromkeys(address for value in values for leaf in leaves(value)
-                                  for address in self._topics_named_by(leaf)))
+            values += [
+                self.nested_blocks.value_of(target, "sns_topic_arn")
+                for target in self.nested_blocks.of(plan, "notification_target", template)
+            ]
+        return list(
+            dict.fromkeys(
+                address for value in values for leaf in leaves(value) for address in self._topics_named_by(leaf)
+            )
+        )
 
     def _topics_named_by(self, value: Value) -> list[str]:
-        if isinstance(value, Ref) and value.block is not None and value.block.type == SNS_TOPIC \
-                and value.attribute in ("arn", "id"):  # a topic's id is its ARN
+        if (
+            isinstance(value, Ref)
+            and value.block is not None
+            and value.block.type == SNS_TOPIC
+            and value.attribute in ("arn", "id")
+        ):  # a topic's id is its ARN
             return [value.block.address]
         text = value.text if isinstance(value, UnknownTemplate) else value
         parts = sns_topic_arn_parts(text) if isinstance(text, str) else None
@@ -73,7 +84,8 @@ class IncidentManagerReader:
         """Topic address -> (name, Region), for literal ARNs. The account is never compared: a
         configuration rarely says which account it is applied to."""
         if self._identities is None:
-            self._identities = {block.address: (self.resolver.scalar(block, "name"),
-                                                self.resolver.regions.region_of_resource(block))
-                                for block in self.index.resources_of({SNS_TOPIC})}
+            self._identities = {
+                block.address: (self.resolver.scalar(block, "name"), self.resolver.regions.region_of_resource(block))
+                for block in self.index.resources_of({SNS_TOPIC})
+            }
         return self._identities

@@ -1,4 +1,5 @@
 """KMS key resources of a Terraform scan, their key policies and their primary keys (docs/semantics.md#key-policy)."""
+
 from __future__ import annotations
 
 from ckv_im.model import KmsKey, Unknown
@@ -55,8 +56,9 @@ class KeyLookup:
         """The key an attribute of a block (``key_id``, ``primary_key_arn``) points at."""
         raw, rendered = block.attribute(attribute)
         resolved = self.resolver.resolve(raw, rendered, Context.of(block))
-        return self.key_of(resolved) or (resolved if isinstance(resolved, Unknown)
-                                         else Unknown(f"{attribute} does not point at a key in the scan"))
+        return self.key_of(resolved) or (
+            resolved if isinstance(resolved, Unknown) else Unknown(f"{attribute} does not point at a key in the scan")
+        )
 
 
 class KeyPolicies:
@@ -82,8 +84,9 @@ class KeyPolicies:
             attached = policy_resources.get(address, [])
             self._attach_policy(key, block, attached)
             if untargeted and not attached:
-                key.policy = Unknown(f"{', '.join(untargeted)} may replace this key's policy: "
-                                     "its key_id is not resolved")
+                key.policy = Unknown(
+                    f"{', '.join(untargeted)} may replace this key's policy: its key_id is not resolved"
+                )
             if block.type in REPLICA_TYPES:
                 key.primary = self.lookup.key_behind(block, "primary_key_arn")
 

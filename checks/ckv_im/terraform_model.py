@@ -12,6 +12,7 @@ The builder only puts the parts together: ``terraform_resolver`` resolves expres
 ``terraform_keys``, ``terraform_replication_sets`` and ``terraform_incident_manager``
 read each kind of resource.
 """
+
 from __future__ import annotations
 
 from ckv_im.model import ScanModel

@@ -5,6 +5,7 @@ A policy may be ``jsonencode(...)``, a JSON string or heredoc, a local or variab
 blocks, principals, conditions, ``source_policy_documents`` and
 ``override_policy_documents`` (docs/semantics.md#key-policy).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,9 +43,11 @@ class PolicyReader:
             return Unknown(f"data.{block.type}.{block.name} uses dynamic blocks")
         # Terraform's order: source documents, then this document's statements, then overrides;
         # a later statement replaces an earlier one with the same Sid.
-        layers = [*self._documents(block, "source_policy_documents", depth),
-                  {"Statement": [_statement_from_block(s) for s in blocks_of(conf.get("statement"))]},
-                  *self._documents(block, "override_policy_documents", depth)]
+        layers = [
+            *self._documents(block, "source_policy_documents", depth),
+            {"Statement": [_statement_from_block(s) for s in blocks_of(conf.get("statement"))]},
+            *self._documents(block, "override_policy_documents", depth),
+        ]
         statements: list[Any] = []
         for document in layers:
             if isinstance(document, Unknown):
@@ -56,15 +59,21 @@ class PolicyReader:
         raw, rendered = block.attribute(field_name)
         if rendered is MISSING:
             return []
-        items = rendered[0] if isinstance(rendered, list) and len(rendered) == 1 and isinstance(rendered[0], list) \
+        items = (
+            rendered[0]
+            if isinstance(rendered, list) and len(rendered) == 1 and isinstance(rendered[0], list)
             else rendered
+        )
         raw_items = unwrap(raw) if isinstance(unwrap(raw), list) else None
         documents: list[Resolved[PolicyDocument]] = []
         for position, item in enumerate(items if isinstance(items, list) else [items]):
             item_raw = raw_items[position] if raw_items and position < len(raw_items) else MISSING
             document = self.policy(item_raw, item, Context.of(block), depth + 1)
-            documents.append(document if isinstance(document, dict) or is_unknown(document)
-                             else Unknown(f"{field_name} of data.{block.type}.{block.name} is not a policy"))
+            documents.append(
+                document
+                if isinstance(document, dict) or is_unknown(document)
+                else Unknown(f"{field_name} of data.{block.type}.{block.name} is not a policy")
+            )
         return documents
 
 
@@ -80,8 +89,13 @@ def _statement_from_block(block: dict[str, Any]) -> Value:
     if "dynamic" in block:  # dynamic principals or conditions: the statement cannot be known
         return Unknown("a statement of the policy document uses dynamic blocks")
     statement: dict[str, Any] = {"Effect": _strings(block.get("effect")) or "Allow"}
-    for field_name, key in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
-                            ("resources", "Resource"), ("not_resources", "NotResource")):
+    for field_name, key in (
+        ("sid", "Sid"),
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ):
         value = _strings(block.get(field_name))
         if value is not None:
             statement[key] = value
@@ -95,8 +109,11 @@ def _statement_from_block(block: dict[str, Any]) -> Value:
         for entry in conditions:
             test, variable = _strings(entry.get("test")), _strings(entry.get("variable"))
             if not isinstance(test, str) or not isinstance(variable, str):
-                return {"Effect": statement["Effect"], "Sid": statement.get("Sid"),
-                        "Condition": Unknown("a condition test or variable is not resolved")}
+                return {
+                    "Effect": statement["Effect"],
+                    "Sid": statement.get("Sid"),
+                    "Condition": Unknown("a condition test or variable is not resolved"),
+                }
             condition.setdefault(test, {})[variable] = _strings(entry.get("values"))
         statement["Condition"] = condition
     return statement

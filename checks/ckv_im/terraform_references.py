@@ -8,6 +8,7 @@ scope and directories, the element of each dynamic block being expanded, and the
 ``each.key`` of a resource instance. ``Resolving`` is what the resolver's parts ask of
 each other.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ from ckv_im.terraform_values import navigate
 if TYPE_CHECKING:
     from ckv_im.terraform_graph import GraphIndex, RawFiles
 
-MAX_DEPTH = 16            # reference chains longer than this are not followed
+MAX_DEPTH = 16  # reference chains longer than this are not followed
 _BOUND_INDEX = re.compile(rf"\[\s*({TRAVERSAL})\s*\]")
 
 
@@ -73,14 +74,15 @@ class Context:
     root_dir: str
     # (iterator name, key, value) of the dynamic blocks being expanded, innermost first
     bindings: tuple[tuple[str, Any, Value], ...] = ()
-    each_key: str | None = None   # each.key of a for_each resource instance (its address says it)
+    each_key: str | None = None  # each.key of a for_each resource instance (its address says it)
 
     @classmethod
     def of(cls, block: Block) -> Context:
-        index = block.name[block.name.find("["):] if block.kind == "resource" and "[" in block.name else ""
+        index = block.name[block.name.find("[") :] if block.kind == "resource" and "[" in block.name else ""
         each_key = index_key(index) if index else None
-        return cls(block.scope, block.module_dir, block.root_dir,
-                   each_key=each_key if isinstance(each_key, str) else None)
+        return cls(
+            block.scope, block.module_dir, block.root_dir, each_key=each_key if isinstance(each_key, str) else None
+        )
 
     def bind(self, iterator: str, key: Any, value: Value) -> Context:
         return replace(self, bindings=((iterator, key, value), *self.bindings))
@@ -103,6 +105,7 @@ class Context:
 
     def bind_indexes(self, raw: str) -> str:
         """``aws_kms_key.k[region.key].arn`` -> ``aws_kms_key.k["us-east-1"].arn`` inside a dynamic block."""
+
         def literal_index(match: re.Match[str]) -> str:
             traversal = parse_traversal(match.group(1))
             if traversal is None or self.binding(traversal.root) is None:
@@ -111,6 +114,7 @@ class Context:
             if isinstance(key, bool) or not isinstance(key, (str, int)) or '"' in str(key):
                 return match.group(0)  # left as written: the expression stays unresolved
             return f"[{key}]" if isinstance(key, int) else f'["{key}"]'
+
         return _BOUND_INDEX.sub(literal_index, raw)
 
 

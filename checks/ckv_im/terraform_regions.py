@@ -5,6 +5,7 @@ A resource-level ``region`` argument (provider v6), else the Region of its provi
 (through every level of nesting), or the default ``aws`` provider. ``data "aws_region"``
 is the Region of its provider, unless it selects one itself. No lookup is made.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -57,7 +58,7 @@ class ProviderRegions:
                 return None
             raw_map, rendered_map = call.attribute("providers")
             mapping = unwrap(raw_map if raw_map is not MISSING else rendered_map)
-            caller_name: str | None = name   # what the calling module names this provider
+            caller_name: str | None = name  # what the calling module names this provider
             if isinstance(mapping, dict):
                 caller_name = _provider_name(mapping.get(name)) if name in mapping else (None if "." in name else name)
             elif "." in name:
@@ -77,8 +78,10 @@ class ProviderRegions:
         raw, rendered = provider.attribute("region")
         if raw is MISSING and rendered is MISSING:
             return Unknown(f"provider {provider_address} sets no region (it comes from the environment)")
-        return string_or_unknown(self.resolver.resolve(raw, rendered, Context.of(provider), depth + 1),
-                                 f"region of provider {provider_address}")
+        return string_or_unknown(
+            self.resolver.resolve(raw, rendered, Context.of(provider), depth + 1),
+            f"region of provider {provider_address}",
+        )
 
 
 def _provider_name(value: Any) -> str | None:

@@ -3,6 +3,7 @@
 ``region`` blocks (provider v5) and ``regions`` blocks (provider v6) are both read,
 static and dynamic ones, in the order they are written.
 """
+
 from __future__ import annotations
 
 from ckv_im.arns import classify_key_template
@@ -32,8 +33,11 @@ class ReplicationSetReader:
         )
 
     def _entries(self, block: Block) -> Resolved[list[RegionEntry]]:
-        entries = [self._entry(nested) for attribute in ("region", "regions")  # provider v5 and v6 names
-                   for nested in self.nested_blocks.of(block, attribute)]
+        entries = [
+            self._entry(nested)
+            for attribute in ("region", "regions")  # provider v5 and v6 names
+            for nested in self.nested_blocks.of(block, attribute)
+        ]
         if not entries:  # Terraform requires one at least: a dynamic block over an empty collection, say
             return Unknown("the replication set has no Region entries")
         if all(entry.line for entry in entries):  # static and dynamic blocks in the order they are written
@@ -69,8 +73,11 @@ class ReplicationSetReader:
             if classified is not None:
                 return KeyRef(text, classified[0], region=classified[1])
         if isinstance(resolved, DataRef):
-            return KeyRef(text, naming_of(resolved.type, resolved.attribute, resolved.text),
-                          region=Unknown(f"{resolved.text} is a data source lookup"))
+            return KeyRef(
+                text,
+                naming_of(resolved.type, resolved.attribute, resolved.text),
+                region=Unknown(f"{resolved.text} is a data source lookup"),
+            )
         if isinstance(resolved, Ref):
             key = self.lookup.key_of(resolved)
             region = key.region if key else Unknown(f"{resolved.text} does not lead to a key in the scan")

@@ -9,6 +9,7 @@ references in them; ``FileReader`` reads ``file()`` and ``templatefile()``;
 Whatever cannot be resolved statically becomes an ``Unknown`` with its reason
 (docs/semantics.md#how-a-verdict-is-reached).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -217,5 +218,6 @@ class ModuleInterface:
         if output is None:
             return Unknown(f"{traversal.text}: the module or its output is not in the scan (registry module?)")
         raw, value = output.attribute("value")
-        return self.resolver.resolve(raw, value, Context(join_scope(ctx.scope, call), output.module_dir,
-                                                         output.root_dir), depth + 1)
+        return self.resolver.resolve(
+            raw, value, Context(join_scope(ctx.scope, call), output.module_dir, output.root_dir), depth + 1
+        )

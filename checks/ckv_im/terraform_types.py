@@ -1,4 +1,5 @@
 """Terraform resource types and key naming, shared by the HCL and plan adapters and the Checkov shell."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,8 +29,14 @@ RESOURCE_TYPES: dict[Subject, tuple[str, ...]] = {
 
 # Name-like fields per Incident Manager resource type (CKV_IM_10, docs/rules/CKV_IM_10.md); tags are always read.
 NAME_FIELDS = {
-    RESPONSE_PLAN: ("name", "display_name", "incident_template.title", "incident_template.summary",
-                    "incident_template.dedupe_string", "incident_template.incident_tags"),
+    RESPONSE_PLAN: (
+        "name",
+        "display_name",
+        "incident_template.title",
+        "incident_template.summary",
+        "incident_template.dedupe_string",
+        "incident_template.incident_tags",
+    ),
     "aws_ssmcontacts_contact": ("alias", "display_name"),
     "aws_ssmcontacts_contact_channel": ("name",),
     "aws_ssmcontacts_rotation": ("name",),
@@ -49,12 +56,18 @@ def key_ref_from_literal(value: str) -> KeyRef:
 
 
 _KEY_NAMING = {"arn": "key_arn", "id": "key_id", "key_id": "key_id"}
-_ALIAS_NAMING = {"target_key_arn": "key_arn", "arn": "alias_arn", "name": "alias_name", "id": "alias_name",
-                 "target_key_id": "key_id"}
+_ALIAS_NAMING = {
+    "target_key_arn": "key_arn",
+    "arn": "alias_arn",
+    "name": "alias_name",
+    "id": "alias_name",
+    "target_key_id": "key_id",
+}
 
 
 def naming_of(resource_type: str, attribute: str, text: str) -> Resolved[str]:
     """How ``<type>.<name>.<attribute>`` names a key (CKV_IM_14): key_arn, key_id, alias_arn or alias_name."""
-    table: dict[str, Any] = _KEY_NAMING if resource_type in KEY_TYPES \
-        else _ALIAS_NAMING if resource_type == KMS_ALIAS else {}
+    table: dict[str, Any] = (
+        _KEY_NAMING if resource_type in KEY_TYPES else _ALIAS_NAMING if resource_type == KMS_ALIAS else {}
+    )
     return table.get(attribute, Unknown(f"{text} is not a KMS key or alias attribute"))

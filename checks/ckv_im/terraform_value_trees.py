@@ -6,6 +6,7 @@ references, calls of a few collection functions, and references into values
 value of what such a reference names: a variable converted to its type, a local, a
 module output, a resource and its instances.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -51,8 +52,11 @@ class ValueTrees:
         if isinstance(raw, dict):
             if any(isinstance(k, str) and "${" in k for k in raw):
                 return Unknown("an object with computed keys is not evaluated")
-            return {k: self.value(v, ctx, depth + 1) for k, v in raw.items()
-                    if not (isinstance(k, str) and k.startswith("__"))}
+            return {
+                k: self.value(v, ctx, depth + 1)
+                for k, v in raw.items()
+                if not (isinstance(k, str) and k.startswith("__"))
+            }
         if isinstance(raw, list):
             return [self.value(item, ctx, depth + 1) for item in raw]
         if not is_expression(raw):
@@ -138,8 +142,9 @@ class Definitions:
         output = self.index.outputs.get((join_scope(ctx.scope, call), steps[-1]))
         if output is None:
             return Unknown(f"{'.'.join(steps)}: the module or its output is not in the scan (registry module?)")
-        return self._attribute_value(output, "value", Context(join_scope(ctx.scope, call), output.module_dir,
-                                                              output.root_dir), depth)
+        return self._attribute_value(
+            output, "value", Context(join_scope(ctx.scope, call), output.module_dir, output.root_dir), depth
+        )
 
     def _attribute_value(self, block: Block, name: str, ctx: Context, depth: int) -> Value:
         raw, rendered = block.attribute(name)
@@ -173,11 +178,14 @@ class Definitions:
         block = self.index.resources.get(address)
         if block is not None:
             return ResourceInstance(block)
-        instances = {a[len(address):]: b for a, b in self.index.resources.items() if a.startswith(address + "[")}
+        instances = {a[len(address) :]: b for a, b in self.index.resources.items() if a.startswith(address + "[")}
         if not instances or len(traversal.steps) != 2:
             return Unknown(f"{traversal.text} is not a resource in the scan")
         keys = [index_key(index) for index in instances]
         if all(isinstance(key, int) for key in keys):  # count: a list by index
-            return [ResourceInstance(instances[f"[{key}]"]) for key in sorted(keys)] \
-                if sorted(keys) == list(range(len(keys))) else Unknown(f"{traversal.text}: count instances missing")
+            return (
+                [ResourceInstance(instances[f"[{key}]"]) for key in sorted(keys)]
+                if sorted(keys) == list(range(len(keys)))
+                else Unknown(f"{traversal.text}: count instances missing")
+            )
         return {key: ResourceInstance(block) for key, block in zip(keys, instances.values(), strict=False)}

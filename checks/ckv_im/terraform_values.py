@@ -8,6 +8,7 @@ null), sets of strings are sorted, and ``for_each`` iterates a list by index, a 
 elements and a map or object by its keys in lexical order. Whatever else is not evaluated
 becomes an ``Unknown``: never a guess.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,17 +26,17 @@ class TfSet(list):
 # --- variable types ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TypeSpec:
-    kind: str                                   # primitive, any, list, set, map, tuple, object
-    element: "TypeSpec | None" = None           # list, set, map
-    attributes: "tuple[tuple[str, Attribute], ...]" = ()   # object
-    elements: "tuple[TypeSpec | None, ...]" = ()           # tuple
+    kind: str  # primitive, any, list, set, map, tuple, object
+    element: "TypeSpec | None" = None  # list, set, map
+    attributes: "tuple[tuple[str, Attribute], ...]" = ()  # object
+    elements: "tuple[TypeSpec | None, ...]" = ()  # tuple
 
 
 @dataclass(frozen=True)
 class Attribute:
     type: "TypeSpec | None"
     optional: bool = False
-    default: Any = None                         # the optional() default, None for null
+    default: Any = None  # the optional() default, None for null
 
 
 _PRIMITIVES = {"string", "number", "bool"}

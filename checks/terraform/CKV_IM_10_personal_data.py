@@ -2,6 +2,7 @@
 
 Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
+
 from ckv_im.checkov_terraform import TerraformCheck
 
 check = TerraformCheck("CKV_IM_10")

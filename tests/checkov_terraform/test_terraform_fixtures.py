@@ -1,4 +1,5 @@
 """Checkov's Terraform runners on every Terraform fixture give exactly the manifest's verdicts."""
+
 from __future__ import annotations
 
 import pytest

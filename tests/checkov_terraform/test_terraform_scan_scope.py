@@ -1,4 +1,5 @@
 """Scanning one environment of a repository whose modules live outside the scanned directory."""
+
 from __future__ import annotations
 
 import shutil

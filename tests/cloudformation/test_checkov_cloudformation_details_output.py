@@ -5,6 +5,7 @@ lines: its CLI and SARIF output name the failed resource only. The pack adds the
 result, which ``-o json`` prints whole (``check_result.details``). These tests pin down both sides, so a
 Checkov upgrade that starts (or stops) printing them is noticed and the README can follow.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,13 +27,36 @@ DOCS = REPO_ROOT / "docs" / "rules"
 def outputs(tmp_path_factory) -> dict[str, str]:
     """{"cli": text, "json": text, "sarif": text} of one real Checkov run on the fixture."""
     directory = tmp_path_factory.mktemp("checkov-output")
-    completed = subprocess.run([str(CHECKOV), "--skip-download", "--framework", "cloudformation", "-d", str(FIXTURE),
-                                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_IM_*",
-                                "-o", "cli", "-o", "json", "-o", "sarif", "--output-file-path", str(directory)],
-                               capture_output=True, text=True, timeout=600)
-    assert completed.returncode == 1, completed.stderr[-3000:]   # the fixture has findings
-    return {kind: (directory / name).read_text() for kind, name in
-            (("cli", "results_cli.txt"), ("json", "results_json.json"), ("sarif", "results_sarif.sarif"))}
+    completed = subprocess.run(
+        [
+            str(CHECKOV),
+            "--skip-download",
+            "--framework",
+            "cloudformation",
+            "-d",
+            str(FIXTURE),
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "--check",
+            "CKV_IM_*",
+            "-o",
+            "cli",
+            "-o",
+            "json",
+            "-o",
+            "sarif",
+            "--output-file-path",
+            str(directory),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 1, completed.stderr[-3000:]  # the fixture has findings
+    return {
+        kind: (directory / name).read_text()
+        for kind, name in (("cli", "results_cli.txt"), ("json", "results_json.json"), ("sarif", "results_sarif.sarif"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +85,33 @@ def test_sarif_output_names_the_failed_resource_but_not_the_reason(outputs, regi
 
 
 def test_cli_output_names_the_failed_resource_but_not_the_reason(outputs, region_result):
-    assert f'Check: CKV_IM_3: "{region_result["check_name"]}"\n\tFAILED for resource: {REPLICATION_SET}' \
-        in outputs["cli"]
+    assert (
+        f'Check: CKV_IM_3: "{region_result["check_name"]}"\n\tFAILED for resource: {REPLICATION_SET}' in outputs["cli"]
+    )
     assert "Details:" not in outputs["cli"]
     assert region_result["check_result"]["details"][0] not in outputs["cli"]
 
 
 def test_serverless_json_output_carries_the_reason_too():
-    completed = subprocess.run([str(CHECKOV), "--skip-download", "--framework", "serverless", "-o", "json",
-                                "-d", str(FIXTURES_DIR / "cloudformation" / "sls_incident_manager"),
-                                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_IM_12"],
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [
+            str(CHECKOV),
+            "--skip-download",
+            "--framework",
+            "serverless",
+            "-o",
+            "json",
+            "-d",
+            str(FIXTURES_DIR / "cloudformation" / "sls_incident_manager"),
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "--check",
+            "CKV_IM_12",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     failed = json.loads(completed.stdout)["results"]["failed_checks"]
     topic = next(r for r in failed if r["resource"] == "AWS::SNS::Topic.ChatTopic")
     assert any("no KMS key" in line for line in topic["check_result"]["details"]), topic["check_result"]
@@ -85,13 +125,16 @@ def test_rule_pages_say_where_the_cloudformation_reason_shows(rule_id):
 
 def test_scripts_example_shows_why_the_cloudformation_example_failed():
     """Checkov on both frameworks in one run (its runners in separate processes), then cfn-lint's reasons."""
-    completed = subprocess.run([str(REPO_ROOT / "scripts" / "example")], cwd=REPO_ROOT,
-                               capture_output=True, text=True, timeout=900)
+    completed = subprocess.run(
+        [str(REPO_ROOT / "scripts" / "example")], cwd=REPO_ROOT, capture_output=True, text=True, timeout=900
+    )
     assert completed.returncode == 1, completed.stdout[-3000:] + completed.stderr[-3000:]
     checkov_part, lint_part = completed.stdout.split("cfn-lint with the pack's rules", 1)
     assert "Traceback" not in completed.stdout + completed.stderr
-    for framework, resource in (("terraform", "aws_ssmincidents_replication_set.main"),
-                                ("cloudformation", REPLICATION_SET)):
+    for framework, resource in (
+        ("terraform", "aws_ssmincidents_replication_set.main"),
+        ("cloudformation", REPLICATION_SET),
+    ):
         assert f"{framework} scan results:" in checkov_part
         assert f"FAILED for resource: {resource}" in checkov_part
     assert "E9003 CKV_IM_3: " in lint_part and "us-west-2" in lint_part.split("E9003 CKV_IM_3: ", 1)[1].split("\n")[0]
@@ -100,10 +143,30 @@ def test_scripts_example_shows_why_the_cloudformation_example_failed():
 
 def test_one_run_prints_the_findings_and_writes_their_reasons(tmp_path):
     """The README's recipe: ``-o cli -o json --output-file-path console,results.json``."""
-    completed = subprocess.run([str(CHECKOV), "--skip-download", "--framework", "cloudformation", "-d", str(FIXTURE),
-                                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_IM_*",
-                                "-o", "cli", "-o", "json", "--output-file-path", "console,results.json"],
-                               cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [
+            str(CHECKOV),
+            "--skip-download",
+            "--framework",
+            "cloudformation",
+            "-d",
+            str(FIXTURE),
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "--check",
+            "CKV_IM_*",
+            "-o",
+            "cli",
+            "-o",
+            "json",
+            "--output-file-path",
+            "console,results.json",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert f"FAILED for resource: {REPLICATION_SET}" in completed.stdout, completed.stderr[-3000:]
     failed = json.loads((tmp_path / "results.json").read_text())["results"]["failed_checks"]
     assert all(result["check_result"]["details"] for result in failed)

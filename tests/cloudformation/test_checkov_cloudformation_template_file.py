@@ -6,6 +6,7 @@ passes to a check is relative to a scan root the check is not told. A resource w
 template and no other: on files and on directories, scanned from another working directory,
 in-process and with the real ``checkov`` command.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,10 @@ PLAN_ON_CHAT = """\
 # Twin templates: the same file name in two directories, the same bare first resource in both; only
 # the first has a response plan that uses it.
 PLAN_ON_CHAT_TOPIC = HEADER + BARE_CHAT_TOPIC + PLAN_ON_CHAT
-PLAN_ON_PAGING_TOPIC = HEADER + BARE_CHAT_TOPIC + """\
+PLAN_ON_PAGING_TOPIC = (
+    HEADER
+    + BARE_CHAT_TOPIC
+    + """\
   PagingTopic:
     Type: AWS::SNS::Topic
     Properties:
@@ -62,12 +66,17 @@ PLAN_ON_PAGING_TOPIC = HEADER + BARE_CHAT_TOPIC + """\
         NotificationTargets:
           - SnsTopicArn: !Ref PagingTopic
 """
+)
 
 
 def run_in_process(root: str | None = None, files: list[str] | None = None):
     errors_before = len(engine_shell.INTERNAL_ERRORS)
-    report = CloudFormationRunner().run(root_folder=root, files=files, external_checks_dir=[str(CHECKS_DIR)],
-                                        runner_filter=RunnerFilter(framework=["cloudformation"], checks=RULE_IDS))
+    report = CloudFormationRunner().run(
+        root_folder=root,
+        files=files,
+        external_checks_dir=[str(CHECKS_DIR)],
+        runner_filter=RunnerFilter(framework=["cloudformation"], checks=RULE_IDS),
+    )
     assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
     return report
 
@@ -98,9 +107,25 @@ def relative(path: Path, start: Path) -> str:
 def cli_verdicts(*arguments: str, cwd: Path) -> dict[tuple[str, str, str], str]:
     """(template directory name, rule ID, resource) -> verdict, from the real command's JSON output
     (one JSON document per ``-d``: Checkov scans each directory on its own)."""
-    completed = subprocess.run([str(CHECKOV), "--skip-download", "-o", "json", "--framework", "cloudformation",
-                                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_IM_*", *arguments],
-                               cwd=cwd, capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [
+            str(CHECKOV),
+            "--skip-download",
+            "-o",
+            "json",
+            "--framework",
+            "cloudformation",
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "--check",
+            "CKV_IM_*",
+            *arguments,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode in (0, 1), completed.stderr[-3000:]
     verdicts = {}
     for result in json_results(completed.stdout):
@@ -124,8 +149,11 @@ def json_results(output: str) -> list[dict]:
 
 
 def manifest_by_directory(fixture: str) -> dict[tuple[str, str, str], str]:
-    return {(Path(fixture).name, *key): verdict for key, verdict in expected_verdicts(fixture).items()
-            if verdict != "UNKNOWN"}
+    return {
+        (Path(fixture).name, *key): verdict
+        for key, verdict in expected_verdicts(fixture).items()
+        if verdict != "UNKNOWN"
+    }
 
 
 @pytest.mark.parametrize("fixture", BARE_FIRST)
@@ -161,14 +189,17 @@ def test_a_bare_resource_after_others_is_judged_too(tmp_path):
 
 def test_serverless_resources_bare_first(tmp_path):
     """The Serverless runner hands a check the parsed resource itself, marked with its file."""
-    (tmp_path / "serverless.yml").write_text(textwrap.dedent("""\
+    (tmp_path / "serverless.yml").write_text(
+        textwrap.dedent("""\
         service: incidents
         provider:
           name: aws
           region: us-east-1
         resources:
           Resources:
-        """) + textwrap.indent(BARE_CHAT_TOPIC + PLAN_ON_CHAT, "  "))
+        """)
+        + textwrap.indent(BARE_CHAT_TOPIC + PLAN_ON_CHAT, "  ")
+    )
     errors_before = len(engine_shell.INTERNAL_ERRORS)
     assert topic_verdicts(checkov_verdicts(scan_serverless(tmp_path))) == {CHAT_TOPIC: "FAILED"}
     assert engine_shell.INTERNAL_ERRORS[errors_before:] == []
@@ -185,8 +216,11 @@ def test_outside_a_checkov_runner_a_bare_resource_has_no_template_and_is_unknown
 
 def test_cli_file_scans_from_another_directory(tmp_path):
     cwd = elsewhere(tmp_path)
-    arguments = [argument for fixture in BARE_FIRST
-                 for argument in ("-f", relative(FIXTURES_DIR / fixture / "template.yaml", cwd))]
+    arguments = [
+        argument
+        for fixture in BARE_FIRST
+        for argument in ("-f", relative(FIXTURES_DIR / fixture / "template.yaml", cwd))
+    ]
     expected = {**manifest_by_directory(BARE_FIRST[0]), **manifest_by_directory(BARE_FIRST[1])}
     assert cli_verdicts(*arguments, cwd=cwd) == expected
 
@@ -203,17 +237,36 @@ def test_cli_templates_with_the_same_name_in_two_directories_are_not_confused(tm
     cwd = elsewhere(tmp_path)
     paths = [root] if option == "-d" else [root / "one" / "template.yaml", root / "two" / "template.yaml"]
     arguments = [argument for path in paths for argument in (option, relative(path, cwd))]
-    assert topic_verdicts(cli_verdicts(*arguments, cwd=cwd)) == {("one", *CHAT_TOPIC): "FAILED",
-                                                                  ("two", *PAGING_TOPIC): "PASSED"}
+    assert topic_verdicts(cli_verdicts(*arguments, cwd=cwd)) == {
+        ("one", *CHAT_TOPIC): "FAILED",
+        ("two", *PAGING_TOPIC): "PASSED",
+    }
 
 
 def test_checkov_scans_only_the_first_of_several_directories_given_to_one_cloudformation_run(tmp_path):
     """Checkov 3.3.30's CloudFormation runner keeps the definitions of its first -d for the next ones: the
     second directory is never read, and the first is reported again (README: one -d per run, or a parent)."""
     root = twin_templates(tmp_path)
-    completed = subprocess.run([str(CHECKOV), "--skip-download", "-o", "json", "--framework", "cloudformation",
-                                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_IM_12",
-                                "-d", str(root / "one"), "-d", str(root / "two")],
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [
+            str(CHECKOV),
+            "--skip-download",
+            "-o",
+            "json",
+            "--framework",
+            "cloudformation",
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "--check",
+            "CKV_IM_12",
+            "-d",
+            str(root / "one"),
+            "-d",
+            str(root / "two"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     scanned = [Path(result["file_abs_path"]).parent.name for result in json_results(completed.stdout)]
     assert "one" in scanned and "two" not in scanned

@@ -1,4 +1,5 @@
 """The real ``checkov`` and ``cfn-lint`` commands on CloudFormation, as users run them."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ def manifest_without_unknowns(fixture: str) -> dict[tuple[str, str], str]:
 
 def run_cfn_lint(*arguments: str, cwd: Path = REPO_ROOT) -> list[tuple[str, str, int, str]]:
     """(rule ID, file, line, message) of every finding, from cfn-lint's parseable output."""
-    completed = subprocess.run([str(CFN_LINT), "--format", "parseable", *arguments], cwd=cwd,
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [str(CFN_LINT), "--format", "parseable", *arguments], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
     assert completed.returncode in (0, 2, 4, 6, 8, 10, 12, 14), completed.stderr[-3000:]
     findings = []
     for line in completed.stdout.splitlines():
@@ -43,8 +45,9 @@ def line_of(path: Path, text: str) -> int:
 
 def test_checkov_directory_scan_of_a_cdk_synth_gives_the_manifest_verdicts():
     fixture = "cloudformation/cdk_synth"
-    assert checkov_verdicts("-d", str(FIXTURES_DIR / fixture), "--external-checks-dir", "checks") \
-        == manifest_without_unknowns(fixture)
+    assert checkov_verdicts(
+        "-d", str(FIXTURES_DIR / fixture), "--external-checks-dir", "checks"
+    ) == manifest_without_unknowns(fixture)
 
 
 def test_checkov_file_scan_from_another_directory_gives_the_manifest_verdicts(tmp_path):
@@ -56,8 +59,9 @@ def test_checkov_file_scan_from_another_directory_gives_the_manifest_verdicts(tm
 
 
 def test_checkov_reports_severity_and_guideline_on_cloudformation():
-    results = by_id_and_resource(run_checkov("--framework", "cloudformation", "-f", str(EXAMPLE),
-                                             "--external-checks-dir", "checks"))
+    results = by_id_and_resource(
+        run_checkov("--framework", "cloudformation", "-f", str(EXAMPLE), "--external-checks-dir", "checks")
+    )
     region = results[("CKV_IM_3", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")]
     assert region["check_result"]["result"] == "FAILED"
     assert region["severity"] == "HIGH"
@@ -65,16 +69,20 @@ def test_checkov_reports_severity_and_guideline_on_cloudformation():
 
 
 def test_cfn_lint_command_reports_the_example_at_the_offending_lines():
-    findings = run_cfn_lint(str(EXAMPLE.relative_to(REPO_ROOT)), "--include-checks", "I",
-                            "--append-rules", "checks/cfn_lint")
+    findings = run_cfn_lint(
+        str(EXAMPLE.relative_to(REPO_ROOT)), "--include-checks", "I", "--append-rules", "checks/cfn_lint"
+    )
     pack = {(rule_id, line) for rule_id, _, line, message in findings if rule_id in CKV_IM_OF_LINT_ID}
     assert ("W9014", line_of(EXAMPLE, "SseKmsKeyId: !Ref WestIncidentKey")) in pack
     assert ("E9003", line_of(EXAMPLE, "SseKmsKeyId: !GetAtt IncidentKey.Arn")) in pack
     assert ("W9010", line_of(EXAMPLE, "DisplayName: Database outage")) in pack
     assert ("E9011", line_of(EXAMPLE, "https://status.example.com")) in pack
     assert {rule_id for rule_id, _ in pack} == {"E9003", "E9007", "W9009", "W9010", "E9011", "W9012", "W9014"}
-    assert all(message.startswith(CKV_IM_OF_LINT_ID[rule_id] + ": ")
-               for rule_id, _, _, message in findings if rule_id in CKV_IM_OF_LINT_ID)
+    assert all(
+        message.startswith(CKV_IM_OF_LINT_ID[rule_id] + ": ")
+        for rule_id, _, _, message in findings
+        if rule_id in CKV_IM_OF_LINT_ID
+    )
     # the example is a real template: cfn-lint's own rules find no error in it
     assert [f for f in findings if f[0].startswith("E") and f[0] not in CKV_IM_OF_LINT_ID] == []
 
@@ -101,21 +109,41 @@ def test_suppressions_in_resource_metadata_are_honoured(tmp_path):
     template = (FIXTURES_DIR / "cloudformation" / "guard_missing" / "template.yaml").read_text()
     anchor = "    Type: AWS::SSMIncidents::ReplicationSet\n"
     assert anchor in template
-    suppressed = template.replace(anchor, anchor + (
-        "    Metadata:\n"
-        "      checkov:\n"
-        "        skip:\n"
-        "          - id: CKV_IM_6\n"
-        "            comment: the set is guarded by an AWS Backup vault lock outside this stack\n"
-        "      cfn-lint:\n"
-        "        config:\n"
-        "          ignore_checks:\n"
-        "            - W9006\n"))
+    suppressed = template.replace(
+        anchor,
+        anchor
+        + (
+            "    Metadata:\n"
+            "      checkov:\n"
+            "        skip:\n"
+            "          - id: CKV_IM_6\n"
+            "            comment: the set is guarded by an AWS Backup vault lock outside this stack\n"
+            "      cfn-lint:\n"
+            "        config:\n"
+            "          ignore_checks:\n"
+            "            - W9006\n"
+        ),
+    )
     (tmp_path / "template.yaml").write_text(suppressed)
-    completed = subprocess.run([str(Path(sys.executable).with_name("checkov")), "--skip-download", "-o", "json",
-                                "--framework", "cloudformation", "-d", str(tmp_path), "--external-checks-dir",
-                                str(REPO_ROOT / "checks"), "--check", "CKV_IM_6"],
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("checkov")),
+            "--skip-download",
+            "-o",
+            "json",
+            "--framework",
+            "cloudformation",
+            "-d",
+            str(tmp_path),
+            "--external-checks-dir",
+            str(REPO_ROOT / "checks"),
+            "--check",
+            "CKV_IM_6",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = json.loads(completed.stdout)
     skipped = [(r["check_id"], r["resource"]) for r in report["results"]["skipped_checks"]]
     assert skipped == [("CKV_IM_6", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")]
@@ -132,12 +160,27 @@ def test_cloudformation_checks_and_cfn_lint_rules_work_from_an_installed_library
     (checks_only / "__init__.py").touch()
     shutil.copytree(REPO_ROOT / "checks" / "cfn_lint", tmp_path / "lint_rules")
     environment = {**os.environ, "PYTHONPATH": str(site)}
-    results = by_id_and_resource(run_checkov("--framework", "cloudformation", "-f", str(EXAMPLE),
-                                             "--external-checks-dir", str(checks_only),
-                                             env={"PYTHONPATH": str(site)}, cwd=tmp_path))
-    assert results[("CKV_IM_3", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")]["check_result"]["result"] \
-        == "FAILED"
-    completed = subprocess.run([str(CFN_LINT), "--format", "parseable", str(EXAMPLE), "--append-rules",
-                                str(tmp_path / "lint_rules")], cwd=tmp_path, env=environment,
-                               capture_output=True, text=True, timeout=600)
+    results = by_id_and_resource(
+        run_checkov(
+            "--framework",
+            "cloudformation",
+            "-f",
+            str(EXAMPLE),
+            "--external-checks-dir",
+            str(checks_only),
+            env={"PYTHONPATH": str(site)},
+            cwd=tmp_path,
+        )
+    )
+    assert (
+        results[("CKV_IM_3", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")]["check_result"]["result"] == "FAILED"
+    )
+    completed = subprocess.run(
+        [str(CFN_LINT), "--format", "parseable", str(EXAMPLE), "--append-rules", str(tmp_path / "lint_rules")],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert ":E9003:" in completed.stdout, completed.stdout + completed.stderr[-2000:]

@@ -1,5 +1,6 @@
 """Checkov's CloudFormation (and Serverless) runner and cfn-lint with the pack's rules, on every
 CloudFormation fixture, give exactly the manifest's verdicts (cfn-lint: its FAILED ones)."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,10 +20,14 @@ def is_serverless(fixture: str) -> bool:
 
 def templates_of(fixture: str) -> list:
     """The CloudFormation templates of a fixture (cdk.out/*.template.json included)."""
-    return sorted(path for path in (FIXTURES_DIR / fixture).rglob("*")
-                  if path.suffix in TEMPLATE_SUFFIXES and path.name not in SERVERLESS_FILES
-                  and path.name not in ("manifest.json", "tree.json", "cdk.json", "package.json",
-                                        "package-lock.json") and not path.name.endswith(".assets.json"))
+    return sorted(
+        path
+        for path in (FIXTURES_DIR / fixture).rglob("*")
+        if path.suffix in TEMPLATE_SUFFIXES
+        and path.name not in SERVERLESS_FILES
+        and path.name not in ("manifest.json", "tree.json", "cdk.json", "package.json", "package-lock.json")
+        and not path.name.endswith(".assets.json")
+    )
 
 
 CFN_FIXTURES = fixtures_of("cloudformation")

@@ -37,6 +37,7 @@ Where the commands run:
 How a command is judged depends on the program it starts (``JUDGES``); a command of another
 kind fails the test until it gets a judge. ``scripts/test`` is not run: it runs this suite.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -59,21 +60,21 @@ from support.manifest import REPO_ROOT
 DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").rglob("*.md"))]
 EXAMPLES = REPO_ROOT / "examples"
 CDK_OUT = REPO_ROOT / "fixtures" / "cloudformation" / "cdk_synth" / "cdk.out"
-CLOSED_PORT = "http://127.0.0.1:9"   # the discard port: nothing listens there
+CLOSED_PORT = "http://127.0.0.1:9"  # the discard port: nothing listens there
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 TIMEOUT_SECONDS = 900
 
 _FENCE = re.compile(r"^```(sh|bash|shell|console)[ \t]*\n(.*?)^```", re.M | re.S)
-_COMMENT = re.compile(r"\s+#\s.*$")   # "scripts/example   # run the pack ..."; never '#checkov:skip=...'
+_COMMENT = re.compile(r"\s+#\s.*$")  # "scripts/example   # run the pack ..."; never '#checkov:skip=...'
 _REDIRECT = re.compile(r">\s*(\S+)")
 _CHECKOV_CHECK = re.compile(r"^Check: (\S+?):", re.M)
-_CFN_LINT_FINDING = re.compile(r"^([EWI])\d{4} (.*)$", re.M)   # "E9007 CKV_IM_7: ...", and cfn-lint's own
+_CFN_LINT_FINDING = re.compile(r"^([EWI])\d{4} (.*)$", re.M)  # "E9007 CKV_IM_7: ...", and cfn-lint's own
 
 
 # --- the commands, from the documents ---------------------------------------------------------------
 @dataclass(frozen=True)
 class Block:
-    where: str                 # "README.md:22", the line of the opening fence (of each copy of the block)
+    where: str  # "README.md:22", the line of the opening fence (of each copy of the block)
     commands: tuple[str, ...]
 
 
@@ -139,7 +140,7 @@ JUDGES: dict[str, Callable[[str, subprocess.CompletedProcess, Path], None]] = {
     "checkov": judge_checkov,
     "cfn-lint": judge_cfn_lint,
     "terraform": judge_terraform,
-    "scripts/example": judge_checkov,   # it runs Checkov on examples/
+    "scripts/example": judge_checkov,  # it runs Checkov on examples/
 }
 NOT_RUN = {"scripts/test": "it runs this very test suite"}
 NEEDS_TERRAFORM = re.compile(r"^terraform\b|\bplan\.json\b")
@@ -170,7 +171,7 @@ def workspace(tmp_path_factory) -> Workspace:
     shutil.copy(EXAMPLES / "terraform" / "main.tf", root / "main.tf")
     shutil.copy(EXAMPLES / "cloudformation" / "incident-manager.yaml", root / "template.yaml")
     environment, why_no_terraform = dict(os.environ), missing_tools()
-    if why_no_terraform is None:   # before infra/ exists: only the root module gets the credentials override
+    if why_no_terraform is None:  # before infra/ exists: only the root module gets the credentials override
         environment = initialise_module(root, tmp_path_factory.mktemp("terraform-config"))
         (root / "plan.json").write_text(render(plan_initialised_module(root, environment)), encoding="utf-8")
     (root / "infra").mkdir()
@@ -190,9 +191,17 @@ def _offline(environment: dict[str, str]) -> dict[str, str]:
 def _run(command: str, workspace: Workspace) -> subprocess.CompletedProcess:
     cwd = REPO_ROOT if command.startswith("scripts/") else workspace.root
     for target in _redirect_targets(command):
-        (cwd / target).unlink(missing_ok=True)   # what the command writes must be its own
-    return subprocess.run(["bash", "-c", command], cwd=cwd, env=workspace.environment, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+        (cwd / target).unlink(missing_ok=True)  # what the command writes must be its own
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=workspace.environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
 
 
 # --- the tests --------------------------------------------------------------------------------------
@@ -208,7 +217,7 @@ def test_documented_commands_run_offline(block, workspace):
         pytest.skip(f"{block.where} needs Terraform: {workspace.why_no_terraform}")
     for command in block.commands:
         program = command.split()[0]
-        if program in NOT_RUN:   # not run, but it must be there to run
+        if program in NOT_RUN:  # not run, but it must be there to run
             assert os.access(REPO_ROOT / program, os.X_OK), f"{block.where}: {program} is not an executable script"
             continue
         assert program in JUDGES, f"{block.where}: no judge for a {program!r} command; add one to JUDGES"
@@ -219,13 +228,26 @@ def test_documented_commands_run_offline(block, workspace):
             raise AssertionError(f"{block.where}: `{command}` (exit {completed.returncode}): {failure}") from None
 
 
-@pytest.mark.parametrize("language, body, commands", [
-    ("sh", "scripts/example   # run the pack\n\n# a comment line\nscripts/test\n", ("scripts/example", "scripts/test")),
-    ("sh", "checkov -d . \\\n  --external-checks-dir checks\n", ("checkov -d .    --external-checks-dir checks",)),
-    ("console", "$ cfn-lint t.yaml --append-rules checks/cfn_lint\nE9003 CKV_IM_3: output\n$ checkov -f t.yaml\n",
-     ("cfn-lint t.yaml --append-rules checks/cfn_lint", "checkov -f t.yaml")),
-    ("sh", "checkov -d . --skip-check CKV_IM_13  # '#checkov:skip=' stays\n",
-     ("checkov -d . --skip-check CKV_IM_13",)),
-])
+@pytest.mark.parametrize(
+    "language, body, commands",
+    [
+        (
+            "sh",
+            "scripts/example   # run the pack\n\n# a comment line\nscripts/test\n",
+            ("scripts/example", "scripts/test"),
+        ),
+        ("sh", "checkov -d . \\\n  --external-checks-dir checks\n", ("checkov -d .    --external-checks-dir checks",)),
+        (
+            "console",
+            "$ cfn-lint t.yaml --append-rules checks/cfn_lint\nE9003 CKV_IM_3: output\n$ checkov -f t.yaml\n",
+            ("cfn-lint t.yaml --append-rules checks/cfn_lint", "checkov -f t.yaml"),
+        ),
+        (
+            "sh",
+            "checkov -d . --skip-check CKV_IM_13  # '#checkov:skip=' stays\n",
+            ("checkov -d . --skip-check CKV_IM_13",),
+        ),
+    ],
+)
 def test_commands_are_read_from_a_block(language, body, commands):
     assert _block_commands(language, body) == commands

@@ -1,5 +1,6 @@
 """Fixtures stay real: formatted Terraform, CloudFormation that passes cfn-lint, valid JSON, and every
 fixture directory in the manifest."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,11 @@ TERRAFORM = shutil.which("terraform")
 # fixtures/terraform_plan/<name>/ holds the plan made from fixtures/terraform/<name>/: its verdicts
 # are recorded under that source fixture, and test_plan_fixtures_are_real checks that it has one.
 DERIVED_TREES = {"terraform_plan"}
-FIXTURE_DIRS = sorted(p.relative_to(FIXTURES_DIR).as_posix() for p in FIXTURES_DIR.glob("*/*")
-                      if p.is_dir() and p.parent.name not in DERIVED_TREES)
+FIXTURE_DIRS = sorted(
+    p.relative_to(FIXTURES_DIR).as_posix()
+    for p in FIXTURES_DIR.glob("*/*")
+    if p.is_dir() and p.parent.name not in DERIVED_TREES
+)
 
 
 def test_every_fixture_directory_has_expectations_and_every_expectation_a_directory():
@@ -28,8 +32,13 @@ def test_every_fixture_directory_has_expectations_and_every_expectation_a_direct
 @pytest.mark.skipif(TERRAFORM is None, reason="needs the terraform binary for `terraform fmt`")
 @pytest.mark.parametrize("tree", ["fixtures", "examples"])
 def test_terraform_files_are_formatted(tree):
-    completed = subprocess.run([TERRAFORM, "fmt", "-check", "-recursive", "-diff", tree],
-                               cwd=FIXTURES_DIR.parent, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [TERRAFORM, "fmt", "-check", "-recursive", "-diff", tree],
+        cwd=FIXTURES_DIR.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
@@ -46,6 +55,9 @@ def test_cloudformation_fixtures_pass_cfn_lint(template):
     """No cfn-lint error of its own rules (warnings aside): the fixtures are real templates."""
     from cfnlint.api import lint_file
 
-    errors = [f"{match.rule.id} line {match.linenumber}: {match.message}" for match in lint_file(template)
-              if match.rule.id.startswith("E") and match.rule.id not in CKV_IM_OF_LINT_ID]
+    errors = [
+        f"{match.rule.id} line {match.linenumber}: {match.message}"
+        for match in lint_file(template)
+        if match.rule.id.startswith("E") and match.rule.id not in CKV_IM_OF_LINT_ID
+    ]
     assert errors == []

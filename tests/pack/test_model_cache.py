@@ -1,4 +1,5 @@
 """The model of a scan is built once per Checkov graph, plan file or template, not once per resource or check."""
+
 from __future__ import annotations
 
 from support.checkov_scan import checkov_verdicts, scan_cloudformation, scan_plan, scan_terraform
@@ -24,7 +25,7 @@ def test_one_model_build_per_graph(monkeypatch):
     builds = count_calls(monkeypatch, checkov_terraform, "build_index")
     verdicts = checkov_verdicts(scan_terraform(FIXTURES_DIR / "terraform" / "region_module_outputs"))
     assert len(verdicts) > 10  # many checks on many resources ...
-    assert len(builds) == 1    # ... one index of the graph
+    assert len(builds) == 1  # ... one index of the graph
 
 
 def test_a_plan_file_is_read_once(monkeypatch):

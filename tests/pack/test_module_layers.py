@@ -14,6 +14,7 @@ pieces: the plan adapter does not depend on the HCL adapter, nor the CloudFormat
 on either. No adapter depends on the rules or the policy matcher: it only builds the model.
 The imports are read with ``ast``, so a test run does not import any module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,12 +27,18 @@ LIBRARY_DIR = CHECKS_DIR / "ckv_im"
 CHECK_FILE_DIRS = ("terraform", "cloudformation", "cfn_lint")
 
 LAYERS = ("check files", "engine shells", "catalogue", "adapters", "rules and matchers", "model")
-SHELLS = {"checkov_check", "checkov_terraform", "checkov_cloudformation", "cfn_lint_shell", "engine_shell",
-          "model_cache"}
+SHELLS = {
+    "checkov_check",
+    "checkov_terraform",
+    "checkov_cloudformation",
+    "cfn_lint_shell",
+    "engine_shell",
+    "model_cache",
+}
 RULES_AND_MATCHERS = {"rules", "iam_policy", "sensitive_text", "arns"}
 # Terraform syntax, types and value readers that the HCL and plan adapters share.
 SHARED_TERRAFORM = {"terraform_types", "rendered_values", "policy_json", "hcl_expressions"}
-RULE_SEMANTICS = {"rules", "iam_policy", "sensitive_text"}   # what no adapter may know
+RULE_SEMANTICS = {"rules", "iam_policy", "sensitive_text"}  # what no adapter may know
 
 
 def layer_of(module: str) -> str | None:
@@ -77,8 +84,13 @@ ALLOWED_FAMILIES = {
 def library_modules() -> dict[str, Path]:
     modules = {f"ckv_im.{path.stem}": path for path in sorted(LIBRARY_DIR.glob("*.py"))}
     for directory in CHECK_FILE_DIRS:
-        modules.update({f"{directory}.{path.stem}": path for path in sorted((CHECKS_DIR / directory).glob("*.py"))
-                        if path.stem != "__init__"})
+        modules.update(
+            {
+                f"{directory}.{path.stem}": path
+                for path in sorted((CHECKS_DIR / directory).glob("*.py"))
+                if path.stem != "__init__"
+            }
+        )
     return modules
 
 
@@ -113,9 +125,12 @@ def test_every_module_has_a_layer():
 
 
 def upward_imports(imports: dict[str, set[str]]) -> list[str]:
-    return [f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})"
-            for module, targets in imports.items() for target in sorted(targets)
-            if LAYERS.index(layer_of(target) or "") < LAYERS.index(layer_of(module) or "")]
+    return [
+        f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})"
+        for module, targets in imports.items()
+        for target in sorted(targets)
+        if LAYERS.index(layer_of(target) or "") < LAYERS.index(layer_of(module) or "")
+    ]
 
 
 def format_crossings(imports: dict[str, set[str]]) -> list[str]:
@@ -130,13 +145,21 @@ def format_crossings(imports: dict[str, set[str]]) -> list[str]:
 
 
 def adapters_knowing_the_rules(imports: dict[str, set[str]]) -> list[str]:
-    return [f"{module} imports {target}" for module, targets in imports.items() if adapter_family(module)
-            for target in sorted(targets & {f"ckv_im.{name}" for name in RULE_SEMANTICS})]
+    return [
+        f"{module} imports {target}"
+        for module, targets in imports.items()
+        if adapter_family(module)
+        for target in sorted(targets & {f"ckv_im.{name}" for name in RULE_SEMANTICS})
+    ]
 
 
 def test_modules_import_only_downwards():
-    missing = [f"{module} imports {target}, which is not a module" for module, targets in IMPORTS.items()
-               for target in sorted(targets) if target not in MODULES]
+    missing = [
+        f"{module} imports {target}, which is not a module"
+        for module, targets in IMPORTS.items()
+        for target in sorted(targets)
+        if target not in MODULES
+    ]
     violations = missing + upward_imports(IMPORTS)
     assert not violations, "\n".join(violations)
 
@@ -153,9 +176,12 @@ def test_no_adapter_knows_the_rules_or_the_policy_matcher():
 
 def test_violations_are_listed():
     """The checks above list what they find: an import upwards, across formats, into the rule semantics."""
-    imports = {"ckv_im.model": {"ckv_im.catalogue"}, "ckv_im.plan_keys": {"ckv_im.terraform_resolver"},
-               "ckv_im.cloudformation_values": {"ckv_im.iam_policy", "ckv_im.model"},
-               "ckv_im.rules": {"ckv_im.model"}}
+    imports = {
+        "ckv_im.model": {"ckv_im.catalogue"},
+        "ckv_im.plan_keys": {"ckv_im.terraform_resolver"},
+        "ckv_im.cloudformation_values": {"ckv_im.iam_policy", "ckv_im.model"},
+        "ckv_im.rules": {"ckv_im.model"},
+    }
     assert upward_imports(imports) == ["ckv_im.model (model) imports ckv_im.catalogue (catalogue)"]
     assert format_crossings(imports) == ["ckv_im.plan_keys (plan) imports ckv_im.terraform_resolver (terraform)"]
     assert adapters_knowing_the_rules(imports) == ["ckv_im.cloudformation_values imports ckv_im.iam_policy"]
@@ -163,7 +189,7 @@ def test_violations_are_listed():
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     """One import cycle (its modules in order, the first repeated at the end), or None."""
-    state: dict[str, str] = {}   # "open" while on the DFS path, "done" when fully explored
+    state: dict[str, str] = {}  # "open" while on the DFS path, "done" when fully explored
     path: list[str] = []
 
     def visit(module: str) -> list[str] | None:
@@ -171,7 +197,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(module)
         for target in sorted(graph.get(module, ())):
             if state.get(target) == "open":
-                return [*path[path.index(target):], target]
+                return [*path[path.index(target) :], target]
             if target not in state:
                 cycle = visit(target)
                 if cycle:
@@ -193,10 +219,13 @@ def test_no_import_cycle():
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
-@pytest.mark.parametrize("graph, cycle", [
-    ({"a": {"b"}, "b": {"c"}, "c": {"a"}}, ["a", "b", "c", "a"]),
-    ({"a": {"b"}, "b": set(), "c": {"c"}}, ["c", "c"]),
-    ({"a": {"b", "c"}, "b": {"c"}, "c": set()}, None),
-])
+@pytest.mark.parametrize(
+    "graph, cycle",
+    [
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}}, ["a", "b", "c", "a"]),
+        ({"a": {"b"}, "b": set(), "c": {"c"}}, ["c", "c"]),
+        ({"a": {"b", "c"}, "b": {"c"}, "c": set()}, None),
+    ],
+)
 def test_find_cycle_finds_cycles_and_only_cycles(graph, cycle):
     assert find_cycle(graph) == cycle

@@ -5,6 +5,7 @@ again (in parallel, in temporary directories) and compared with the committed on
 fixtures the script skips must still fail to plan, for the reason it gives. Elsewhere those
 tests skip, saying why. The bookkeeping tests need no Terraform.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,15 @@ def test_every_plan_fixture_has_a_source_fixture():
     assert COMMITTED, f"no plan fixtures under {PLAN_FIXTURES}"
     orphans = [name for name in COMMITTED if not (SOURCE_FIXTURES / name).is_dir()]
     assert not orphans, f"plans without a fixtures/terraform/<name>/ directory: {orphans}"
-    strays = sorted(path.name for path in PLAN_FIXTURES.iterdir()
-                    if path.is_dir() and not (path / PLAN_FILE).is_file())
+    strays = sorted(path.name for path in PLAN_FIXTURES.iterdir() if path.is_dir() and not (path / PLAN_FILE).is_file())
     assert not strays, f"directories under {PLAN_FIXTURES} without a {PLAN_FILE}: {strays}"
 
 
 def test_every_fixture_has_a_plan_or_a_reason_for_none():
     assert COMMITTED == PLANNABLE, (
         "every fixtures/terraform directory needs a committed plan, or an entry in SKIPPED "
-        f"(scripts/plan_fixtures.py) saying why it cannot be planned; {REGENERATE}")
+        f"(scripts/plan_fixtures.py) saying why it cannot be planned; {REGENERATE}"
+    )
     assert set(SKIPPED) <= set(plan_fixtures.source_fixtures()), "SKIPPED names a fixture that does not exist"
     readme = (PLAN_FIXTURES / "README.md").read_text(encoding="utf-8")
     undocumented = [name for name in SKIPPED if f"| `{name}` |" not in readme]
@@ -40,8 +41,11 @@ def test_every_fixture_has_a_plan_or_a_reason_for_none():
 
 
 def test_committed_plans_carry_no_timestamp():
-    stamped = [name for name in COMMITTED
-               if "timestamp" in json.loads((PLAN_FIXTURES / name / PLAN_FILE).read_text(encoding="utf-8"))]
+    stamped = [
+        name
+        for name in COMMITTED
+        if "timestamp" in json.loads((PLAN_FIXTURES / name / PLAN_FILE).read_text(encoding="utf-8"))
+    ]
     assert not stamped
 
 
@@ -49,12 +53,16 @@ def _why_not_regenerate() -> str | None:
     missing = plan_fixtures.missing_tools()
     if missing:
         return f"needs terraform and an offline hashicorp/aws {plan_fixtures.PROVIDER_VERSION} mirror: {missing}"
-    committed_versions = {json.loads((PLAN_FIXTURES / name / PLAN_FILE).read_text(encoding="utf-8"))
-                          .get("terraform_version") for name in COMMITTED}
+    committed_versions = {
+        json.loads((PLAN_FIXTURES / name / PLAN_FILE).read_text(encoding="utf-8")).get("terraform_version")
+        for name in COMMITTED
+    }
     local = plan_fixtures.terraform_version()
     if committed_versions != {local}:
-        return (f"the committed plans were made by Terraform {sorted(map(str, committed_versions))}, "
-                f"this is Terraform {local}: its plans differ in format")
+        return (
+            f"the committed plans were made by Terraform {sorted(map(str, committed_versions))}, "
+            f"this is Terraform {local}: its plans differ in format"
+        )
     return None
 
 

@@ -4,6 +4,7 @@
 its page, fixtures with both a PASSED and a FAILED verdict for each engine it runs on. The rule tables of
 the README and of docs/rules/README.md must say what the registry says.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,7 +19,7 @@ CHECKS_DIR = REPO_ROOT / "checks"
 DOCS_DIR = REPO_ROOT / "docs" / "rules"
 SHELL_DIRS = {
     Engine.TERRAFORM: CHECKS_DIR / "terraform",
-    Engine.TERRAFORM_PLAN: CHECKS_DIR / "terraform",      # one Checkov shell serves HCL, JSON and plan JSON
+    Engine.TERRAFORM_PLAN: CHECKS_DIR / "terraform",  # one Checkov shell serves HCL, JSON and plan JSON
     Engine.CLOUDFORMATION: CHECKS_DIR / "cloudformation",
     Engine.CFN_LINT: CHECKS_DIR / "cfn_lint",
 }
@@ -38,16 +39,22 @@ def _shell_problems(rule: Rule, engine: Engine) -> list[str]:
         return [f"no {engine.value} shell {path.relative_to(REPO_ROOT)}"]
     module = _load(path)
     if engine is Engine.CFN_LINT:
-        rule_ids = [value.rule_id for value in vars(module).values() if isinstance(value, type)
-                    and getattr(value, "rule_id", None) and value.__name__ == lint_rule_id(rule.id)]
+        rule_ids = [
+            value.rule_id
+            for value in vars(module).values()
+            if isinstance(value, type) and getattr(value, "rule_id", None) and value.__name__ == lint_rule_id(rule.id)
+        ]
     else:
         rule_ids = [module.check.rule.id] if hasattr(module, "check") else []
     return [] if rule_ids == [rule.id] else [f"{path.relative_to(REPO_ROOT)} does not run {rule.id} (runs {rule_ids})"]
 
 
 def _plan_fixtures() -> list[str]:
-    return [name for name in fixtures_of("terraform")
-            if (FIXTURES_DIR / "terraform_plan" / name.split("/", 1)[1] / "plan.json").is_file()]
+    return [
+        name
+        for name in fixtures_of("terraform")
+        if (FIXTURES_DIR / "terraform_plan" / name.split("/", 1)[1] / "plan.json").is_file()
+    ]
 
 
 def _verdicts_seen(rule: Rule, engine: Engine) -> set[str]:
@@ -57,8 +64,12 @@ def _verdicts_seen(rule: Rule, engine: Engine) -> set[str]:
         fixtures, manifest_engine = _plan_fixtures(), "terraform_plan"
     else:
         fixtures, manifest_engine = fixtures_of("cloudformation"), None
-    return {verdict for fixture in fixtures
-            for (rule_id, _), verdict in expected_verdicts(fixture, manifest_engine).items() if rule_id == rule.id}
+    return {
+        verdict
+        for fixture in fixtures
+        for (rule_id, _), verdict in expected_verdicts(fixture, manifest_engine).items()
+        if rule_id == rule.id
+    }
 
 
 def _fixture_problems(rule: Rule, engine: Engine) -> list[str]:
@@ -78,7 +89,8 @@ def missing_pieces(rule: Rule) -> list[str]:
 def test_every_rule_is_complete():
     incomplete = {rule.id: problems for rule in RULES.values() if (problems := missing_pieces(rule))}
     assert not incomplete, "rules with missing pieces:\n" + "\n".join(
-        f"  {rule_id}: {problem}" for rule_id, problems in incomplete.items() for problem in problems)
+        f"  {rule_id}: {problem}" for rule_id, problems in incomplete.items() for problem in problems
+    )
 
 
 def test_no_shell_runs_a_rule_the_registry_does_not_give_its_engine():
@@ -98,19 +110,26 @@ def _table(lines: list[str]) -> str:
 
 
 def test_readme_rule_table_says_what_the_registry_says():
-    rows = [f"| [{rule.id}](docs/rules/{rule.id}.md) | {rule.severity} | {rule.subject.value} | {rule.summary} |"
-            for rule in RULES.values()]
+    rows = [
+        f"| [{rule.id}](docs/rules/{rule.id}.md) | {rule.severity} | {rule.subject.value} | {rule.summary} |"
+        for rule in RULES.values()
+    ]
     table = _table(["| ID | Severity | Reported on | Rule |", "|---|---|---|---|", *rows])
     assert table in (REPO_ROOT / "README.md").read_text(), f"README.md should hold this rule table:\n{table}"
 
 
 def test_rule_index_tables_say_what_the_registry_says():
     index = (DOCS_DIR / "README.md").read_text()
-    rows = [f"| {rule.id} | {rule.severity} | {rule.title} | {rule.subject.value} | [{rule.id}.md]({rule.id}.md) |"
-            for rule in RULES.values()]
+    rows = [
+        f"| {rule.id} | {rule.severity} | {rule.title} | {rule.subject.value} | [{rule.id}.md]({rule.id}.md) |"
+        for rule in RULES.values()
+    ]
     table = _table(["| ID | Severity | Title | Reported on | Link |", "|---|---|---|---|---|", *rows])
     assert table in index, f"docs/rules/README.md should hold this rule table:\n{table}"
-    lint_rows = [f"| {rule.id} | {lint_rule_id(rule.id)} | {LINT_LEVELS[lint_rule_id(rule.id)[0]]} | {rule.title} |"
-                 for rule in RULES.values() if rule.runs_on(Engine.CFN_LINT)]
+    lint_rows = [
+        f"| {rule.id} | {lint_rule_id(rule.id)} | {LINT_LEVELS[lint_rule_id(rule.id)[0]]} | {rule.title} |"
+        for rule in RULES.values()
+        if rule.runs_on(Engine.CFN_LINT)
+    ]
     lint_table = _table(["| CKV_IM ID | cfn-lint ID | Level | Title |", "|---|---|---|---|", *lint_rows])
     assert lint_table in index, f"docs/rules/README.md should hold this cfn-lint table:\n{lint_table}"

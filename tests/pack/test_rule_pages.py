@@ -1,5 +1,6 @@
 """The rule pages' CloudFormation snippets do what the pages say: the failing one fails the rule, the fixed
 one does not, and both are templates cfn-lint's own rules accept."""
+
 from __future__ import annotations
 
 import re

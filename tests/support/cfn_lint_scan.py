@@ -1,5 +1,6 @@
 """Run cfn-lint in-process with the pack's custom rules appended,
 as `cfn-lint t.yaml --append-rules checks/cfn_lint` does."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The real ``checkov`` command, run as users run it, and its JSON results read back."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ CHECKOV = Path(sys.executable).with_name("checkov")
 
 def run_checkov(*arguments: str, env: dict | None = None, cwd: Path = REPO_ROOT) -> list[dict]:
     command = [str(CHECKOV), "--skip-download", "--framework", "terraform", "-o", "json", *arguments]
-    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
-                               env={**os.environ, **(env or {})})
+    completed = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})}
+    )
     assert completed.returncode in (0, 1), completed.stderr[-3000:]
     report = json.loads(completed.stdout)
     reports = report if isinstance(report, list) else [report]
@@ -39,7 +41,11 @@ def install_library(tmp_path: Path) -> Path:
         shutil.copy(REPO_ROOT / name, source / name)
     shutil.copytree(REPO_ROOT / "checks" / "ckv_im", source / "checks" / "ckv_im")
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(site), str(source)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert (site / "ckv_im" / "rules.py").is_file()
     return site

@@ -1,4 +1,5 @@
 """Run Checkov's own runners in-process with the pack loaded as external checks."""
+
 from __future__ import annotations
 
 import textwrap
@@ -28,8 +29,11 @@ def checkov_verdicts(report) -> dict[tuple[str, str], str]:
 
 def assert_verdicts_match(reported: dict, expected: dict) -> None:
     """Every listed PASSED/FAILED reported, every listed UNKNOWN absent, nothing reported unlisted."""
-    wrong = {key: (verdict, reported.get(key, "not reported (UNKNOWN)")) for key, verdict in expected.items()
-             if reported.get(key, "UNKNOWN") != verdict}
+    wrong = {
+        key: (verdict, reported.get(key, "not reported (UNKNOWN)"))
+        for key, verdict in expected.items()
+        if reported.get(key, "UNKNOWN") != verdict
+    }
     unlisted = {key: verdict for key, verdict in reported.items() if key not in expected}
     assert not wrong, f"expected vs reported: {wrong}"
     assert not unlisted, f"reported but not in the manifest: {unlisted}"
@@ -37,37 +41,53 @@ def assert_verdicts_match(reported: dict, expected: dict) -> None:
 
 def scan_terraform(directory: Path):
     runner = TerraformRunner()
-    return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
-                      runner_filter=RunnerFilter(framework=["terraform"], checks=RULE_IDS))
+    return runner.run(
+        root_folder=str(directory),
+        external_checks_dir=[str(CHECKS_DIR)],
+        runner_filter=RunnerFilter(framework=["terraform"], checks=RULE_IDS),
+    )
 
 
 def scan_terraform_json(directory: Path):
     from checkov.terraform_json.runner import TerraformJsonRunner
 
     runner = TerraformJsonRunner()
-    return runner.run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
-                      runner_filter=RunnerFilter(framework=["terraform_json"], checks=RULE_IDS))
+    return runner.run(
+        root_folder=str(directory),
+        external_checks_dir=[str(CHECKS_DIR)],
+        runner_filter=RunnerFilter(framework=["terraform_json"], checks=RULE_IDS),
+    )
 
 
 def scan_plan(plan: Path):
     from checkov.terraform.plan_runner import Runner as PlanRunner
 
-    return PlanRunner().run(root_folder=None, files=[str(plan)], external_checks_dir=[str(CHECKS_DIR)],
-                            runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS))
+    return PlanRunner().run(
+        root_folder=None,
+        files=[str(plan)],
+        external_checks_dir=[str(CHECKS_DIR)],
+        runner_filter=RunnerFilter(framework=["terraform_plan"], checks=RULE_IDS),
+    )
 
 
 def scan_cloudformation(directory: Path):
     from checkov.cloudformation.runner import Runner as CloudFormationRunner
 
-    return CloudFormationRunner().run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
-                                      runner_filter=RunnerFilter(framework=["cloudformation"], checks=RULE_IDS))
+    return CloudFormationRunner().run(
+        root_folder=str(directory),
+        external_checks_dir=[str(CHECKS_DIR)],
+        runner_filter=RunnerFilter(framework=["cloudformation"], checks=RULE_IDS),
+    )
 
 
 def scan_serverless(directory: Path):
     from checkov.serverless.runner import Runner as ServerlessRunner
 
-    return ServerlessRunner().run(root_folder=str(directory), external_checks_dir=[str(CHECKS_DIR)],
-                                  runner_filter=RunnerFilter(framework=["serverless"], checks=RULE_IDS))
+    return ServerlessRunner().run(
+        root_folder=str(directory),
+        external_checks_dir=[str(CHECKS_DIR)],
+        runner_filter=RunnerFilter(framework=["serverless"], checks=RULE_IDS),
+    )
 
 
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'

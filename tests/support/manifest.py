@@ -5,6 +5,7 @@ fixture's own format) reports it. An engine whose verdicts differ on that fixtur
 Terraform plan, say) lists only the differences, each with its reason, under the
 engine's name: engine -> rule ID -> resource -> {verdict, reason}.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,9 @@ def load_manifest() -> dict[str, dict]:
                     for resource, difference in engine_resources.items():
                         _check(fixture, f"{rule_id} {engine_rule}", resource, difference.get("verdict"))
                         if not difference.get("reason"):
-                            raise ValueError(f"{fixture} {rule_id} {engine_rule} {resource}: "
-                                             "a difference needs a reason")
+                            raise ValueError(
+                                f"{fixture} {rule_id} {engine_rule} {resource}: a difference needs a reason"
+                            )
             else:
                 for resource, verdict in resources.items():
                     _check(fixture, rule_id, resource, verdict)
@@ -46,8 +48,12 @@ def _check(fixture: str, rule: str, resource: str, verdict: object) -> None:
 def expected_verdicts(fixture: str, engine: str | None = None) -> dict[tuple[str, str], str]:
     """(rule ID, resource) -> verdict for one fixture, as the given engine should report it."""
     rules = load_manifest()[fixture]
-    verdicts = {(rule_id, resource): verdict for rule_id, resources in rules.items() if rule_id not in ENGINES
-                for resource, verdict in resources.items()}
+    verdicts = {
+        (rule_id, resource): verdict
+        for rule_id, resources in rules.items()
+        if rule_id not in ENGINES
+        for resource, verdict in resources.items()
+    }
     for rule_id, resources in (rules.get(engine) or {}).items() if engine else ():
         for resource, difference in resources.items():
             verdicts[(rule_id, resource)] = difference["verdict"]

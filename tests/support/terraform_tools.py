@@ -4,6 +4,7 @@ The binary, the offline provider mirror (CKV_IM_TF_PLUGIN_MIRROR, or discovered)
 offline plan are made in one place, the plan fixture script; tests import them from here
 or from ``plan_fixtures`` directly (conftest puts scripts/ on ``sys.path``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

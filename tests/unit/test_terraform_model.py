@@ -4,6 +4,7 @@ Each configuration is written to a temporary directory and read by Checkov's own
 parser and graph builder, as the Checkov shell receives it; no check runs. The model is
 then built directly (``build_index`` and ``TerraformModelBuilder``).
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -27,7 +28,9 @@ provider "aws" {
 }
 """
 
-KEYS_AND_ENTRIES = PROVIDERS + """
+KEYS_AND_ENTRIES = (
+    PROVIDERS
+    + """
 locals {
   regions = {
     "us-east-1" = aws_kms_key.east.arn
@@ -95,8 +98,11 @@ resource "aws_ssmincidents_replication_set" "dynamic" {
   }
 }
 """
+)
 
-POLICIES = PROVIDERS + """
+POLICIES = (
+    PROVIDERS
+    + """
 resource "aws_kms_key" "documented" {
   policy = data.aws_iam_policy_document.incident_manager.json
 }
@@ -130,8 +136,11 @@ data "aws_iam_policy_document" "incident_manager" {
   }
 }
 """
+)
 
-TOPICS = PROVIDERS + """
+TOPICS = (
+    PROVIDERS
+    + """
 resource "aws_sns_topic" "chat" {
   name              = "incident-chat"
   kms_master_key_id = "alias/aws/sns"
@@ -166,6 +175,7 @@ resource "aws_ssmcontacts_contact" "oncall" {
   type         = "PERSONAL"
 }
 """
+)
 
 UNRESOLVED = """
 provider "aws" {}
@@ -216,10 +226,15 @@ def key_ref(entry) -> KeyRef:
 def test_keys_live_in_the_region_of_their_provider_or_their_region_argument(model_of):
     keys = model_of(KEYS_AND_ENTRIES).keys
     assert {name: key.region for name, key in keys.items()} == {
-        "aws_kms_key.east": "us-east-1", "aws_kms_key.west": "us-west-2", "aws_kms_key.frankfurt": "eu-central-1",
-        "aws_kms_external_key.imported": "us-east-1"}
-    assert (keys["aws_kms_key.east"].key_spec, keys["aws_kms_key.east"].key_usage) == \
-        ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT")
+        "aws_kms_key.east": "us-east-1",
+        "aws_kms_key.west": "us-west-2",
+        "aws_kms_key.frankfurt": "eu-central-1",
+        "aws_kms_external_key.imported": "us-east-1",
+    }
+    assert (keys["aws_kms_key.east"].key_spec, keys["aws_kms_key.east"].key_usage) == (
+        "SYMMETRIC_DEFAULT",
+        "ENCRYPT_DECRYPT",
+    )
     assert keys["aws_kms_key.frankfurt"].key_spec == "RSA_2048"
     assert keys["aws_kms_external_key.imported"].origin == "EXTERNAL"
     assert keys["aws_kms_key.east"].description == "Incident Manager east"
@@ -240,12 +255,15 @@ def test_entries_name_their_keys_directly_through_aliases_or_not_at_all(model_of
     assert isinstance(main.entries, list)
     assert [entry.name for entry in main.entries] == ["us-east-1", "us-west-2", "eu-west-1"]
     east, west, ireland = main.entries
-    assert (key_ref(east).text, key_ref(east).naming, key_ref(east).region) == \
-        ("aws_kms_key.east.arn", "key_arn", "us-east-1")
+    assert (key_ref(east).text, key_ref(east).naming, key_ref(east).region) == (
+        "aws_kms_key.east.arn",
+        "key_arn",
+        "us-east-1",
+    )
     assert key_ref(east).key is not None and key_ref(east).key.name == "aws_kms_key.east"
     assert (key_ref(west).naming, key_ref(west).region) == ("alias_name", "us-west-2")
     assert key_ref(west).key is not None and key_ref(west).key.name == "aws_kms_key.west"
-    assert ireland.key is None   # the AWS owned key
+    assert ireland.key is None  # the AWS owned key
     assert main.provider_region == "us-east-1"
     assert [entry.line for entry in main.entries] == sorted(entry.line or 0 for entry in main.entries)
 
@@ -254,7 +272,9 @@ def test_a_dynamic_block_expands_to_one_entry_per_element(model_of):
     dynamic = model_of(KEYS_AND_ENTRIES).replication_sets["aws_ssmincidents_replication_set.dynamic"]
     assert isinstance(dynamic.entries, list)
     assert [(entry.name, key_ref(entry).text, key_ref(entry).region) for entry in dynamic.entries] == [
-        ("us-east-1", "aws_kms_key.east.arn", "us-east-1"), ("us-west-2", "aws_kms_key.west.arn", "us-west-2")]
+        ("us-east-1", "aws_kms_key.east.arn", "us-east-1"),
+        ("us-west-2", "aws_kms_key.west.arn", "us-west-2"),
+    ]
 
 
 def test_key_users_list_each_replication_set_once_per_key(model_of):
@@ -268,10 +288,16 @@ def test_policy_documents_policy_resources_and_replica_primaries(model_of):
     documented = keys["aws_kms_key.documented"]
     assert isinstance(documented.policy, dict)
     # one-element lists become single values, as Terraform writes the document's JSON
-    assert documented.policy["Statement"] == [{
-        "Effect": "Allow", "Sid": "IncidentManager", "Action": ["kms:CreateGrant", "kms:DescribeKey"],
-        "Resource": "*", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
-        "Condition": {"StringLike": {"kms:ViaService": "ssm-incidents.*.amazonaws.com"}}}]
+    assert documented.policy["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Sid": "IncidentManager",
+            "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+            "Resource": "*",
+            "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+            "Condition": {"StringLike": {"kms:ViaService": "ssm-incidents.*.amazonaws.com"}},
+        }
+    ]
     separate = keys["aws_kms_key.separate"]
     assert separate.policy_source == "aws_kms_key_policy.separate"
     assert separate.policy == {"Version": "2012-10-17", "Statement": []}
@@ -287,7 +313,8 @@ def test_response_plans_record_their_topics_and_topics_their_users(model_of):
     assert {name: topic.used_by for name, topic in model.topics.items()} == {
         "aws_sns_topic.chat": ["aws_ssmincidents_response_plan.payments"],
         "aws_sns_topic.pager": ["aws_ssmincidents_response_plan.payments"],
-        "aws_sns_topic.unused": []}
+        "aws_sns_topic.unused": [],
+    }
     assert model.topics["aws_sns_topic.chat"].kms_master_key_id == "alias/aws/sns"
     assert model.topics["aws_sns_topic.pager"].kms_master_key_id is None
 
@@ -295,10 +322,14 @@ def test_response_plans_record_their_topics_and_topics_their_users(model_of):
 def test_incident_manager_resources_carry_their_name_fields_and_tags(model_of):
     resources = model_of(TOPICS).im_resources
     assert resources["aws_ssmincidents_response_plan.payments"].name_fields == {
-        "name": "payments-degraded", "incident_template.title": "Payments degraded"}
+        "name": "payments-degraded",
+        "incident_template.title": "Payments degraded",
+    }
     assert resources["aws_ssmincidents_response_plan.payments"].tags == {"Team": "payments"}
     assert resources["aws_ssmcontacts_contact.oncall"].name_fields == {
-        "alias": "payments-oncall", "display_name": "Payments on-call"}
+        "alias": "payments-oncall",
+        "display_name": "Payments on-call",
+    }
     assert resources["aws_ssmcontacts_contact.oncall"].notification_topics == []
 
 
