@@ -8,6 +8,7 @@ resource instead of per graph would show as a ratio growing with N.
 
     .venv/bin/python benchmarks/scale.py [N ...]
 """
+
 from __future__ import annotations
 
 import sys
@@ -34,7 +35,9 @@ resource "aws_kms_key" "this" {
       Principal = { AWS = "arn:aws:iam::111122223333:root" }
       Action    = ["kms:CreateGrant", "kms:DescribeKey"]
       Resource  = "*"
-      Condition = { StringLike = { "kms:ViaService" = ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"] } }
+      Condition = {
+        StringLike = { "kms:ViaService" = ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"] }
+      }
     }]
   })
 }
@@ -95,8 +98,11 @@ def make_tree(root: Path, stacks: int) -> None:
 
 def scan_seconds(root: Path, checks: list[str], external: bool) -> float:
     start = time.perf_counter()
-    Runner().run(root_folder=str(root), external_checks_dir=[str(REPO_ROOT / "checks")] if external else None,
-                 runner_filter=RunnerFilter(framework=["terraform"], checks=checks))
+    Runner().run(
+        root_folder=str(root),
+        external_checks_dir=[str(REPO_ROOT / "checks")] if external else None,
+        runner_filter=RunnerFilter(framework=["terraform"], checks=checks),
+    )
     return time.perf_counter() - start
 
 

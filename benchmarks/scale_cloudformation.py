@@ -11,6 +11,7 @@ forks and the machine's load only ever add time).
 
     .venv/bin/python benchmarks/scale_cloudformation.py [N ...]
 """
+
 from __future__ import annotations
 
 import json
@@ -28,29 +29,55 @@ from checkov.runner_filter import RunnerFilter  # noqa: E402
 
 KEY_POLICY = {
     "Version": "2012-10-17",
-    "Statement": [{
-        "Sid": "IncidentManager", "Effect": "Allow",
-        "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-        "Action": ["kms:CreateGrant", "kms:DescribeKey"], "Resource": "*",
-        "Condition": {"StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com",
-                                                       "ssm-contacts.*.amazonaws.com"]}}}],
+    "Statement": [
+        {
+            "Sid": "IncidentManager",
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+            "Resource": "*",
+            "Condition": {
+                "StringLike": {"kms:ViaService": ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]}
+            },
+        }
+    ],
 }
 
 
 def stack(i: int) -> dict:
     return {
-        f"Key{i}": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
-                    "Properties": {"EnableKeyRotation": True, "KeyPolicy": KEY_POLICY}},
-        f"Alias{i}": {"Type": "AWS::KMS::Alias",
-                      "Properties": {"AliasName": f"alias/incident-{i}", "TargetKeyId": {"Ref": f"Key{i}"}}},
-        f"Set{i}": {"Type": "AWS::SSMIncidents::ReplicationSet", "DeletionPolicy": "Retain",
-                    "UpdateReplacePolicy": "Retain",
-                    "Properties": {"Regions": [{"RegionName": {"Ref": "AWS::Region"},
-                                                "RegionConfiguration": {"SseKmsKeyId": {"Fn::GetAtt": [f"Key{i}", "Arn"]}}}]}},
+        f"Key{i}": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {"EnableKeyRotation": True, "KeyPolicy": KEY_POLICY},
+        },
+        f"Alias{i}": {
+            "Type": "AWS::KMS::Alias",
+            "Properties": {"AliasName": f"alias/incident-{i}", "TargetKeyId": {"Ref": f"Key{i}"}},
+        },
+        f"Set{i}": {
+            "Type": "AWS::SSMIncidents::ReplicationSet",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Regions": [
+                    {
+                        "RegionName": {"Ref": "AWS::Region"},
+                        "RegionConfiguration": {"SseKmsKeyId": {"Fn::GetAtt": [f"Key{i}", "Arn"]}},
+                    }
+                ]
+            },
+        },
         f"Topic{i}": {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": {"Ref": f"Key{i}"}}},
-        f"Plan{i}": {"Type": "AWS::SSMIncidents::ResponsePlan",
-                     "Properties": {"Name": f"plan-{i}", "ChatChannel": {"ChatbotSns": [{"Ref": f"Topic{i}"}]},
-                                    "IncidentTemplate": {"Title": f"Outage {i}", "Impact": 3}}},
+        f"Plan{i}": {
+            "Type": "AWS::SSMIncidents::ResponsePlan",
+            "Properties": {
+                "Name": f"plan-{i}",
+                "ChatChannel": {"ChatbotSns": [{"Ref": f"Topic{i}"}]},
+                "IncidentTemplate": {"Title": f"Outage {i}", "Impact": 3},
+            },
+        },
     }
 
 
@@ -73,9 +100,13 @@ def best_of_three(run) -> float:
 
 
 def checkov_seconds(template: Path, checks: list[str], external: bool) -> float:
-    return best_of_three(lambda: Runner().run(
-        root_folder=str(template.parent), external_checks_dir=[str(REPO_ROOT / "checks")] if external else None,
-        runner_filter=RunnerFilter(framework=["cloudformation"], checks=checks)))
+    return best_of_three(
+        lambda: Runner().run(
+            root_folder=str(template.parent),
+            external_checks_dir=[str(REPO_ROOT / "checks")] if external else None,
+            runner_filter=RunnerFilter(framework=["cloudformation"], checks=checks),
+        )
+    )
 
 
 def cfn_lint_seconds(template: Path, with_pack: bool) -> float:
@@ -91,8 +122,10 @@ def main(sizes: list[int]) -> None:
         template = make_template(Path(directory), 1)
         checkov_seconds(template, rule_ids, external=True)
         cfn_lint_seconds(template, with_pack=True)
-    print(f"{'stacks':>6} {'resources':>9} | {'checkov base s':>14} {'pack s':>7} {'ratio':>5} |"
-          f" {'cfn-lint base s':>15} {'+pack s':>7} {'ratio':>5}")
+    print(
+        f"{'stacks':>6} {'resources':>9} | {'checkov base s':>14} {'pack s':>7} {'ratio':>5} |"
+        f" {'cfn-lint base s':>15} {'+pack s':>7} {'ratio':>5}"
+    )
     for stacks in sizes:
         with tempfile.TemporaryDirectory() as directory:
             template = make_template(Path(directory), stacks)
@@ -100,8 +133,10 @@ def main(sizes: list[int]) -> None:
             pack = checkov_seconds(template, rule_ids, external=True)
             lint_base = cfn_lint_seconds(template, with_pack=False)
             lint_pack = cfn_lint_seconds(template, with_pack=True)
-            print(f"{stacks:>6} {stacks * 5:>9} | {base:>14.2f} {pack:>7.2f} {pack / base:>5.2f} |"
-                  f" {lint_base:>15.2f} {lint_pack:>7.2f} {lint_pack / lint_base:>5.2f}")
+            print(
+                f"{stacks:>6} {stacks * 5:>9} | {base:>14.2f} {pack:>7.2f} {pack / base:>5.2f} |"
+                f" {lint_base:>15.2f} {lint_pack:>7.2f} {lint_pack / lint_base:>5.2f}"
+            )
 
 
 if __name__ == "__main__":

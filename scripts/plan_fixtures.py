@@ -28,6 +28,7 @@ Usage (``scripts/make-plan-fixtures`` runs this in the project's virtual environ
 The provider mirror (a directory holding ``registry.terraform.io/hashicorp/aws/...``)
 comes from ``CKV_IM_TF_PLUGIN_MIRROR`` or is discovered under the usual install roots.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,6 +57,7 @@ _PROVIDER_GLOB = "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws
 OVERRIDE_FILE = "ckv_im_fake_credentials_override.tf"
 TIMEOUT_SECONDS = 600
 
+
 @dataclass(frozen=True)
 class Skip:
     reason: str
@@ -70,50 +72,67 @@ SKIPPED: dict[str, Skip] = {
     "region_v6_region_argument_mismatch": Skip(
         "provider v6 syntax (the resource-level `region` argument): it requires hashicorp/aws ~> 6.0, "
         "and `terraform init` finds no such release in the 5.100.0 mirror",
-        "no available releases match the given constraints ~> 6.0"),
+        "no available releases match the given constraints ~> 6.0",
+    ),
     "region_v6_regions_blocks": Skip(
         "provider v6 syntax (`regions` blocks): it requires hashicorp/aws ~> 6.0, and `terraform init` "
         "finds no such release in the 5.100.0 mirror",
-        "no available releases match the given constraints ~> 6.0"),
+        "no available releases match the given constraints ~> 6.0",
+    ),
+    "region_dynamic_blocks_v6_regions": Skip(
+        'provider v6 syntax (`dynamic "regions"` blocks, the resource-level `region` argument): it requires '
+        "hashicorp/aws ~> 6.0, and `terraform init` finds no such release in the 5.100.0 mirror",
+        "no available releases match the given constraints ~> 6.0",
+    ),
     # wrong on purpose, in a way the provider itself rejects (fixtures/README.md)
     "ref_literal_identifiers": Skip(
-        "wrong on purpose: the provider rejects the literal alias ARN in `kms_key_arn`",
-        "Error: Invalid kms_key_arn"),
+        "wrong on purpose: the provider rejects the literal alias ARN in `kms_key_arn`", "Error: Invalid kms_key_arn"
+    ),
     "ref_literal_key_id": Skip(
-        "wrong on purpose: the provider rejects the literal key ID in `kms_key_arn`",
-        "Error: Invalid kms_key_arn"),
+        "wrong on purpose: the provider rejects the literal key ID in `kms_key_arn`", "Error: Invalid kms_key_arn"
+    ),
     "policy_malformed_json": Skip(
-        "wrong on purpose: the provider rejects the invalid JSON key policy",
-        'Error: "policy" contains an invalid JSON'),
+        "wrong on purpose: the provider rejects the invalid JSON key policy", 'Error: "policy" contains an invalid JSON'
+    ),
     # data sources that need AWS
     "policy_caller_identity_principal": Skip(
         "reads `data.aws_caller_identity`, which needs AWS (STS GetCallerIdentity)",
-        "Error: reading STS Caller Identity"),
+        "Error: reading STS Caller Identity",
+    ),
     "region_module_for_each": Skip(
         "its key module reads `data.aws_caller_identity`, which needs AWS (STS GetCallerIdentity)",
-        "Error: reading STS Caller Identity"),
+        "Error: reading STS Caller Identity",
+    ),
     "region_nested_modules": Skip(
         "its key module reads `data.aws_caller_identity`, which needs AWS (STS GetCallerIdentity)",
-        "Error: reading STS Caller Identity"),
+        "Error: reading STS Caller Identity",
+    ),
+    "region_data_source_unresolved": Skip(
+        "reads `data.aws_ssm_parameter`, which needs AWS (SSM GetParameter)",
+        "Error: reading SSM Parameter (/incident-manager/secondary-region)",
+    ),
     "ref_data_source_key": Skip(
-        "reads `data.aws_kms_key`, which needs AWS (KMS DescribeKey)",
-        "Error: reading KMS Key (alias/incident-manager)"),
+        "reads `data.aws_kms_key`, which needs AWS (KMS DescribeKey)", "Error: reading KMS Key (alias/incident-manager)"
+    ),
     # values the fixture leaves unset on purpose; the script invents none
     "region_provider_from_environment": Skip(
-        "the provider Region comes from AWS_REGION, which the script does not set",
-        "Error: invalid AWS Region"),
+        "the provider Region comes from AWS_REGION, which the script does not set", "Error: invalid AWS Region"
+    ),
     "region_provider_unresolved": Skip(
         "a variable without a value (`secondary_region`, a provider Region)",
-        'The root module input variable "secondary_region" is not set'),
+        'The root module input variable "secondary_region" is not set',
+    ),
     "ref_unresolved_key_variable": Skip(
         "a variable without a value (`secondary_key_arn`)",
-        'The root module input variable "secondary_key_arn" is not set'),
+        'The root module input variable "secondary_key_arn" is not set',
+    ),
     "policy_unresolved_variable": Skip(
-        "a variable without a value (`key_policy`)",
-        'The root module input variable "key_policy" is not set'),
-    "policy_key_spec_and_material": Skip(
-        "a variable without a value (`imported_key_material`, the imported key material)",
-        'The root module input variable "imported_key_material" is not set'),
+        "a variable without a value (`key_policy`)", 'The root module input variable "key_policy" is not set'
+    ),
+    "region_dynamic_blocks_unresolved": Skip(
+        "a variable without a value (`replica_regions`, the for_each of a dynamic block)",
+        'The root module input variable "replica_regions" is not set',
+    ),
 }
 
 _FAKE_PROVIDER = """provider "aws" {{
@@ -138,6 +157,7 @@ class Result:
 
 
 # --- the tools -------------------------------------------------------------------------
+
 
 def terraform_binary() -> str | None:
     return shutil.which("terraform")
@@ -166,8 +186,9 @@ def terraform_version() -> str | None:
     terraform = terraform_binary()
     if terraform is None:
         return None
-    shown = subprocess.run([terraform, "version", "-json"], capture_output=True, text=True, timeout=60,
-                           env=_environment(None), check=False)
+    shown = subprocess.run(
+        [terraform, "version", "-json"], capture_output=True, text=True, timeout=60, env=_environment(None), check=False
+    )
     return json.loads(shown.stdout)["terraform_version"] if shown.returncode == 0 else None
 
 
@@ -184,6 +205,7 @@ def missing_tools() -> str | None:
 
 
 # --- one fixture -----------------------------------------------------------------------
+
 
 def source_fixtures() -> list[str]:
     return sorted(path.name for path in SOURCE_FIXTURES.iterdir() if path.is_dir())
@@ -215,8 +237,10 @@ def _single(value):
 
 
 def fake_credentials_override(aliases: list[str | None]) -> str:
-    blocks = [_FAKE_PROVIDER.format(alias=f'  alias                       = "{alias}"\n' if alias else "")
-              for alias in aliases]
+    blocks = [
+        _FAKE_PROVIDER.format(alias=f'  alias                       = "{alias}"\n' if alias else "")
+        for alias in aliases
+    ]
     return "\n".join(blocks)
 
 
@@ -232,20 +256,27 @@ def write_overrides(module_copy: Path) -> None:
 
 def _environment(work: Path | None) -> dict[str, str]:
     """The caller's environment without AWS_* and TF_* settings that would change a plan."""
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("AWS_", "TF_"))}
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TF_"))}
     environment.update(TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1", AWS_EC2_METADATA_DISABLED="true")
     if work is not None:
         empty = work / "empty.config"
         empty.touch()
-        environment.update(TF_CLI_CONFIG_FILE=str(empty), AWS_CONFIG_FILE=str(empty),
-                           AWS_SHARED_CREDENTIALS_FILE=str(empty))
+        environment.update(
+            TF_CLI_CONFIG_FILE=str(empty), AWS_CONFIG_FILE=str(empty), AWS_SHARED_CREDENTIALS_FILE=str(empty)
+        )
     return environment
 
 
 def _terraform(arguments: list[str], cwd: Path, environment: dict[str, str]) -> str:
-    completed = subprocess.run([terraform_binary(), *arguments], cwd=cwd, capture_output=True, text=True,
-                               env=environment, timeout=TIMEOUT_SECONDS, check=False)
+    completed = subprocess.run(
+        [terraform_binary(), *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
     if completed.returncode != 0:
         raise PlanError(f"terraform {arguments[0]} failed:\n{completed.stderr.strip() or completed.stdout.strip()}")
     return completed.stdout
@@ -254,18 +285,35 @@ def _terraform(arguments: list[str], cwd: Path, environment: dict[str, str]) -> 
 def plan_module(root_module: Path, work: Path) -> dict:
     """The JSON plan of a copy of ``root_module`` made under ``work``, normalised (see ``normalise``)."""
     copy = work / root_module.name
-    shutil.copytree(root_module, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl",
-                                                                     "tfplan", PLAN_FILE))
-    write_overrides(copy)
+    shutil.copytree(
+        root_module, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "tfplan", PLAN_FILE)
+    )
+    return plan_initialised_module(copy, initialise_module(copy, work))
+
+
+def plan_initialised_module(module: Path, environment: dict[str, str]) -> dict:
+    """The normalised JSON plan of a module ``initialise_module`` prepared."""
+    _terraform(
+        ["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=tfplan"], module, environment
+    )
+    return normalise(json.loads(_terraform(["show", "-json", "-no-color", "tfplan"], module, environment)))
+
+
+def initialise_module(module: Path, work: Path) -> dict[str, str]:
+    """Fake credentials and ``terraform init`` from the offline mirror, in ``module`` itself.
+
+    Returns the environment to run Terraform in there (its empty config files live in ``work``):
+    any ``terraform plan`` then runs offline.
+    """
+    write_overrides(module)
     environment = _environment(work)
-    _terraform(["init", "-input=false", "-no-color", "-backend=false", f"-plugin-dir={provider_mirror()}"],
-               copy, environment)
-    selections = json.loads(_terraform(["version", "-json"], copy, environment)).get("provider_selections", {})
+    _terraform(
+        ["init", "-input=false", "-no-color", "-backend=false", f"-plugin-dir={provider_mirror()}"], module, environment
+    )
+    selections = json.loads(_terraform(["version", "-json"], module, environment)).get("provider_selections", {})
     if selections.get(PROVIDER) != PROVIDER_VERSION:
         raise PlanError(f"terraform selected {PROVIDER} {selections.get(PROVIDER)}, not {PROVIDER_VERSION}")
-    _terraform(["plan", "-input=false", "-no-color", "-refresh=false", "-lock=false", "-out=tfplan"],
-               copy, environment)
-    return normalise(json.loads(_terraform(["show", "-json", "-no-color", "tfplan"], copy, environment)))
+    return environment
 
 
 def normalise(plan: dict) -> dict:
@@ -274,7 +322,8 @@ def normalise(plan: dict) -> dict:
     plan.pop("timestamp", None)
     if isinstance(plan.get("relevant_attributes"), list):
         plan["relevant_attributes"].sort(
-            key=lambda item: (str(item.get("resource")), json.dumps(item.get("attribute"))))
+            key=lambda item: (str(item.get("resource")), json.dumps(item.get("attribute")))
+        )
     return plan
 
 
@@ -320,9 +369,12 @@ def committed_plans() -> list[str]:
 
 # --- the command -----------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Regenerate fixtures/terraform_plan/<name>/plan.json "
-                                                 "from fixtures/terraform/<name>/ with real offline plans.")
+    parser = argparse.ArgumentParser(
+        description="Regenerate fixtures/terraform_plan/<name>/plan.json "
+        "from fixtures/terraform/<name>/ with real offline plans."
+    )
     parser.add_argument("names", nargs="*", help="fixture names (default: every fixtures/terraform directory)")
     parser.add_argument("--check", action="store_true", help="compare with the committed plans; write nothing")
     parser.add_argument("--out", type=Path, default=PLAN_FIXTURES, help="where to write <name>/plan.json")
@@ -338,8 +390,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no such fixture under {SOURCE_FIXTURES}: {', '.join(unknown)}", file=sys.stderr)
         return 2
     names = arguments.names or source_fixtures()
-    print(f"planning {len(names)} fixtures with Terraform {terraform_version()} and "
-          f"hashicorp/aws {PROVIDER_VERSION} from {provider_mirror()}")
+    print(
+        f"planning {len(names)} fixtures with Terraform {terraform_version()} and "
+        f"hashicorp/aws {PROVIDER_VERSION} from {provider_mirror()}"
+    )
     results = plan_fixtures(names, arguments.jobs)
 
     problems = []
@@ -366,8 +420,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not arguments.names:  # a full run: plans without a plannable source fixture are stale
         planned = {name for name in names if name not in SKIPPED}
-        for stale in sorted(path.parent for path in arguments.out.glob(f"*/{PLAN_FILE}")
-                            if path.parent.name not in planned):
+        for stale in sorted(
+            path.parent for path in arguments.out.glob(f"*/{PLAN_FILE}") if path.parent.name not in planned
+        ):
             if arguments.check:
                 differ.append(f"{stale.name} (stale)")
             else:
@@ -390,8 +445,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}: {SKIPPED[name].reason}")
     if arguments.check:
         checked = len([name for name in names if name not in SKIPPED])
-        print(f"plans differ from the ones under {arguments.out}: " + ", ".join(differ) if differ
-              else f"the {checked} committed plans checked are what Terraform makes")
+        print(
+            f"plans differ from the ones under {arguments.out}: " + ", ".join(differ)
+            if differ
+            else f"the {checked} committed plans checked are what Terraform makes"
+        )
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     return 1 if problems or differ else 0

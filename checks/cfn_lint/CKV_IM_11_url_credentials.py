@@ -1,22 +1,17 @@
-"""CKV_IM_11: No URL in an Incident Manager resource carries credentials.
+"""CKV_IM_11 as a cfn-lint rule. The rule: ckv_im.catalogue and docs/rules/CKV_IM_11.md.
 
-cfn-lint rule for CKV_IM_11. Rule logic: ckv_im.rules.no_credentials_in_urls · docs/rules/CKV_IM_11.md
+cfn-lint makes a rule of every rule class in the files of an --append-rules directory: this file only gives
+it one. It imports ckv_im.cfn_lint_shell as a module: a rule class imported by name would become a rule too.
 """
+
 import sys
 from pathlib import Path
 
 try:
     import ckv_im  # noqa: F401  (installed with the pack)
-except ImportError:  # loaded from a checkout with --append-rules: the library sits beside this directory
+except ImportError:  # loaded from a checkout: the library sits beside this directory
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ckv_im import cfn_lint_shell
-from ckv_im.cloudformation_model import IM_RESOURCE_PATTERNS
-from ckv_im.rules import no_credentials_in_urls
 
-
-class NoCredentialsInIncidentManagerUrls(cfn_lint_shell.IncidentManagerLintRule):
-    rule_id = "CKV_IM_11"
-    rule = staticmethod(no_credentials_in_urls)
-    subject = "im_resources"
-    resource_types = tuple(IM_RESOURCE_PATTERNS)
+LintRule = cfn_lint_shell.rule_class("CKV_IM_11")

@@ -1,22 +1,17 @@
-"""CKV_IM_6: A replication set is guarded against deletion: deleting it deletes all Incident Manager data.
+"""CKV_IM_6 as a cfn-lint rule. The rule: ckv_im.catalogue and docs/rules/CKV_IM_6.md.
 
-cfn-lint rule for CKV_IM_6. Rule logic: ckv_im.rules.replication_set_deletion_guard · docs/rules/CKV_IM_6.md
+cfn-lint makes a rule of every rule class in the files of an --append-rules directory: this file only gives
+it one. It imports ckv_im.cfn_lint_shell as a module: a rule class imported by name would become a rule too.
 """
+
 import sys
 from pathlib import Path
 
 try:
     import ckv_im  # noqa: F401  (installed with the pack)
-except ImportError:  # loaded from a checkout with --append-rules: the library sits beside this directory
+except ImportError:  # loaded from a checkout: the library sits beside this directory
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ckv_im import cfn_lint_shell
-from ckv_im.cloudformation_model import REPLICATION_SET
-from ckv_im.rules import replication_set_deletion_guard
 
-
-class ReplicationSetDeletionGuard(cfn_lint_shell.IncidentManagerLintRule):
-    rule_id = "CKV_IM_6"
-    rule = staticmethod(replication_set_deletion_guard)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
+LintRule = cfn_lint_shell.rule_class("CKV_IM_6")

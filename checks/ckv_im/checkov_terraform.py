@@ -4,9 +4,9 @@ The model of a graph is built once and cached; every check on every resource
 of that graph then looks its subject up by address. A check never raises
 (see ``ckv_im.engine_shell``).
 """
+
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
@@ -14,36 +14,40 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
+from ckv_im.model_cache import ModelCache
 from ckv_im.plan_model import plan_model
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index, unwrap
+from ckv_im.rendered_values import unwrap
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index
 from ckv_im.terraform_model import TerraformModelBuilder
+from ckv_im.terraform_types import RESOURCE_TYPES
 
-_MODELS: "OrderedDict[int, tuple[Any, ScanModel]]" = OrderedDict()
-_MODEL_CACHE_SIZE = 4             # Checkov may alternate between the graphs of several root modules
+GRAPH_MODELS: ModelCache[ScanModel] = ModelCache(size=4)  # Checkov may alternate between a few root modules' graphs
+PLAN_MODELS: "ModelCache[ScanModel | Unknown]" = ModelCache(size=4)  # each plan file of a run is read once
 
 
 def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown":
     if _is_plan(conf, entity_path):
         # Checkov's terraform_plan runner shares this registry: read the plan file itself.
         path = unwrap(conf.get("__file__"))
-        return plan_model(path) if isinstance(path, str) else Unknown("the plan file is not known")
+        if not isinstance(path, str):
+            return Unknown("the plan file is not known")
+        try:
+            return PLAN_MODELS.for_file(path, lambda: plan_model(path))
+        except OSError as error:
+            return Unknown(f"the plan file cannot be read ({error.__class__.__name__})")
     # Checkov's terraform_json runner passes no graph, and does not reset the
     # registry's graph either: a graph left there by the Terraform runner of the
     # same process is not this resource's. Its confs carry no __address__.
     if graph is None or "__address__" not in conf:
         return _single_resource_model(conf, entity_path)
-    cached = _MODELS.get(id(graph))
-    if cached is not None and cached[0] is graph:
-        _MODELS.move_to_end(id(graph))
-        return cached[1]
+    return GRAPH_MODELS.for_object(graph, lambda: _graph_model(graph, conf, entity_path))
+
+
+def _graph_model(graph: Any, conf: dict, entity_path: str) -> ScanModel:
     raw_files = RawFiles()
     index = build_index(graph, raw_files)
     raw_files.set_scan_root(_scan_root(index, conf, entity_path))
-    model = TerraformModelBuilder(index, raw_files).build()
-    _MODELS[id(graph)] = (graph, model)
-    while len(_MODELS) > _MODEL_CACHE_SIZE:
-        _MODELS.popitem(last=False)
-    return model
+    return TerraformModelBuilder(index, raw_files).build()
 
 
 def _is_plan(conf: dict, entity_path: str) -> bool:
@@ -58,7 +62,8 @@ def _scanned_file(entity_path: str) -> str:
 def _scan_root(index: GraphIndex, conf: dict, entity_path: str) -> str | None:
     """The directory Checkov scans: the resource's absolute file minus the path Checkov reports for it."""
     scanned_file = _scanned_file(entity_path).replace("\\", "/")
-    block = index.resources.get(conf.get("__address__"))
+    address = conf.get("__address__")
+    block = index.resources.get(address) if isinstance(address, str) else None
     file_path = block.file_path if block else ""
     if scanned_file and file_path.replace("\\", "/").endswith(scanned_file):
         return file_path[: len(file_path) - len(scanned_file)] or "/"
@@ -67,7 +72,7 @@ def _scan_root(index: GraphIndex, conf: dict, entity_path: str) -> str | None:
 
 def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     """No graph (Checkov's terraform_json runner): the resource alone, other resources unknown."""
-    scanned_file, resource_type, name = (entity_path.rsplit(":", 2) + ["", "", ""])[:3]
+    scanned_file, resource_type, name = [*entity_path.rsplit(":", 2), "", "", ""][:3]
     address = conf.get("__address__") or f"{resource_type}.{name}"
     # Terraform JSON syntax keeps "${...}" around expressions, so it can serve as the raw view.
     raw = conf if scanned_file.endswith(".json") else None
@@ -79,10 +84,13 @@ def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     return model
 
 
-class IncidentManagerTerraformCheck(IncidentManagerCheck, BaseResourceCheck):
-    """Base of every CKV_IM Terraform check: the resource in the model of its graph (or plan file)."""
+class TerraformCheck(IncidentManagerCheck, BaseResourceCheck):
+    """A CKV_IM check on Terraform HCL, Terraform JSON and plan JSON: the resource in the model of its graph or plan."""
+
+    resource_types = RESOURCE_TYPES
 
     def evaluate(self, conf: dict) -> Result:
         address = conf.get("__address__") or f"{self.entity_type}.{self.entity_path.rsplit(':', 1)[-1]}"
-        return run_rule(self.id, self.rule, self.subject, str(address),
-                        lambda: model_for(self.graph, conf, self.entity_path), self.entity_path)
+        return run_rule(
+            self.rule, str(address), lambda: model_for(self.graph, conf, self.entity_path), self.entity_path
+        )

@@ -10,20 +10,26 @@ key defined in the stack lives in that one Region, and the rules reason about it
 Works on templates as Checkov's and cfn-lint's parsers give them (dict and
 list subclasses carrying line marks, Checkov's ``__startline__`` markers).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from ckv_im.iam_policy import STACK_REGION_TEXT
-from ckv_im.model import Unknown, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
 
-MAX_DEPTH = 64                       # deeper values (or YAML alias loops) are not evaluated
+MAX_DEPTH = 64  # deeper values (or YAML alias loops) are not evaluated
 _DYNAMIC_REFERENCE = re.compile(r"\{\{(resolve:[^}]*)\}\}")
-NO_VALUE = object()                  # AWS::NoValue: the property is left out
-_PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId",
-                   "AWS::NotificationARNs"}
+NO_VALUE = object()  # AWS::NoValue: the property is left out
+_PSEUDO_UNKNOWN = {
+    "AWS::AccountId",
+    "AWS::Partition",
+    "AWS::URLSuffix",
+    "AWS::StackName",
+    "AWS::StackId",
+    "AWS::NotificationARNs",
+}
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -84,12 +90,12 @@ class ResourceToken:
 
 @dataclass(frozen=True)
 class UnknownToken:
-    text: str                        # as written in Fn::Sub syntax: ${AWS::AccountId}, ${Param}
+    text: str  # as written in Fn::Sub syntax: ${AWS::AccountId}, ${Param}
     reason: str
 
 
 StackRegionToken = STACK_REGION_TEXT
-Part = "str | ResourceToken | UnknownToken"
+Part: TypeAlias = str | ResourceToken | UnknownToken
 
 
 class TemplateValues:
@@ -100,30 +106,13 @@ class TemplateValues:
         self.resources = dict(entries(template.get("Resources")))
         # A Serverless Framework file (the whole of it) holds ${self:...}-style variables in plain strings.
         self.serverless_file = serverless_file
+        self.strings = StringParts(self)
 
     def resource_type(self, logical_id: Any) -> str | None:
         resource = self.resources.get(logical_id) if isinstance(logical_id, str) else None
         kind = resource.get("Type") if isinstance(resource, dict) else None
         return kind if isinstance(kind, str) else None
 
-    # -- parameters ---------------------------------------------------------------------------
-    def parameter_default(self, name: str) -> Any:
-        """The parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
-        parameter = self.parameters.get(name)
-        kind = parameter.get("Type") if isinstance(parameter, dict) else None
-        if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value"):
-            return Unknown(f"parameter {name} is read from SSM Parameter Store at deployment (its Default is "
-                           "the SSM parameter's name)")
-        default = parameter.get("Default") if isinstance(parameter, dict) else None
-        if isinstance(default, bool):
-            return "true" if default else "false"
-        if isinstance(default, (str, int, float)):
-            return str(default)
-        if isinstance(default, list) and all(isinstance(item, str) for item in default):
-            return ",".join(default)
-        return Unknown(f"parameter {name} has no Default, so its value is known only at deployment")
-
-    # -- plain values ---------------------------------------------------------------------------
     def value(self, node: Any, depth: int = 0) -> Any:
         """The node with every intrinsic evaluated: strings, numbers, dicts, lists, Unknowns (never NO_VALUE)."""
         result = self._value(node, depth)
@@ -133,7 +122,7 @@ class TemplateValues:
         if depth > MAX_DEPTH:
             return Unknown("the value is nested too deeply to evaluate")
         if isinstance(node, str):
-            return self._string(node)
+            return self.string(node)
         if isinstance(node, (bool, int, float)) or node is None:
             return node
         if isinstance(node, list):
@@ -148,23 +137,24 @@ class TemplateValues:
                 if item is not NO_VALUE:
                     result[key] = item
             return result
-        return self._function_value(*function, depth)
+        return self.function_value(*function, depth)
 
-    def _string(self, text: str) -> Any:
+    def string(self, text: str) -> Any:
+        """A literal string as it is at deployment: Serverless variables resolved, dynamic references unknown."""
         if self.serverless_file is not None and "${" in text:
             value = serverless_string(text, self.serverless_file)
             if not isinstance(value, str):
                 return value
             text = value
-        if "{{resolve:" in text:   # a dynamic reference: SSM or Secrets Manager, read at deployment
+        if "{{resolve:" in text:  # a dynamic reference: SSM or Secrets Manager, read at deployment
             return UnknownTemplate(_DYNAMIC_REFERENCE.sub(lambda match: "${" + match.group(1) + "}", text))
         return text
 
-    def _function_value(self, name: str, argument: Any, depth: int) -> Any:
+    def function_value(self, name: str, argument: Any, depth: int) -> Any:
         if name == "Ref" and argument == "AWS::NoValue":
             return NO_VALUE
         if name in ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"):
-            parts = self.parts({name: argument}, depth)
+            parts = self.strings.parts({name: argument}, depth)
             return parts if is_unknown(parts) else render(parts)
         if name == "Fn::ImportValue":
             return Unknown(f"{shown({name: argument})}: an export of another stack, known only at deployment")
@@ -172,13 +162,24 @@ class TemplateValues:
             return Unknown(f"{shown({name: argument})}: depends on a condition known only at deployment")
         return Unknown(f"{name} is not evaluated statically")
 
-    # -- strings built from parts --------------------------------------------------------------
+    def parts(self, node: Any, depth: int = 0) -> list[Part] | Unknown:
+        """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
+        return self.strings.parts(node, depth)
+
+
+class StringParts:
+    """String-valued nodes as their parts: literal text, references to resources (``ResourceToken``) and
+    values known only at deployment (``UnknownToken``), so that an ARN built with ``Fn::Sub`` can be read."""
+
+    def __init__(self, values: TemplateValues) -> None:
+        self.values = values
+
     def parts(self, node: Any, depth: int = 0) -> "list[Part] | Unknown":
         """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
         if depth > MAX_DEPTH:
             return Unknown("the value is nested too deeply to evaluate")
         if isinstance(node, str):
-            text = self._string(node)
+            text = self.values.string(node)
             if isinstance(text, UnknownTemplate):
                 # a Serverless variable or a dynamic reference ({{resolve:...}}) read at deployment
                 return [UnknownToken(text.text, f"{text.text[:80]} is known only at deployment")]
@@ -202,7 +203,7 @@ class TemplateValues:
             return self._sub_parts(argument, depth)
         if name == "Fn::Join":
             return self._join_parts(argument, depth)
-        value = self._function_value(name, argument, depth)
+        value = self.values.function_value(name, argument, depth)
         return value if is_unknown(value) else Unknown(f"{shown(node)} is not a string")
 
     def _ref_parts(self, name: Any) -> "list[Part] | Unknown":
@@ -212,10 +213,10 @@ class TemplateValues:
             return [StackRegionToken]
         if name in _PSEUDO_UNKNOWN:
             return [UnknownToken(f"${{{name}}}", f"{name} is known only at deployment")]
-        if name in self.parameters:
-            default = self.parameter_default(name)
+        if name in self.values.parameters:
+            default = parameter_default(self.values.parameters.get(name), name)
             return [UnknownToken(f"${{{name}}}", default.reason)] if is_unknown(default) else [default]
-        if name in self.resources:
+        if name in self.values.resources:
             return [ResourceToken(name)]
         return Unknown(f"Ref {name} names nothing in this template")
 
@@ -228,18 +229,21 @@ class TemplateValues:
         parts: list = []
         position = 0
         for match in _SUB_VARIABLE.finditer(text):
-            parts.append(text[position:match.start()])
+            parts.append(text[position : match.start()])
             position = match.end()
             variable = match.group(1)
-            if variable.startswith("!"):              # ${!Literal} is the text ${Literal}
+            if variable.startswith("!"):  # ${!Literal} is the text ${Literal}
                 parts.append("${" + variable[1:] + "}")
             elif variable in variables:
                 inner = self.parts(variables[variable], depth + 1)
                 parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
             elif "." in variable and not variable.startswith("AWS::"):
                 logical_id, attribute = variable.split(".", 1)
-                parts.append(ResourceToken(logical_id, attribute) if logical_id in self.resources
-                             else UnknownToken(match.group(0), f"{logical_id} names nothing in this template"))
+                parts.append(
+                    ResourceToken(logical_id, attribute)
+                    if logical_id in self.values.resources
+                    else UnknownToken(match.group(0), f"{logical_id} names nothing in this template")
+                )
             else:
                 inner = self._ref_parts(variable)
                 parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
@@ -261,7 +265,24 @@ class TemplateValues:
         return _merged(parts)
 
 
-_SERVERLESS_VARIABLE = re.compile(r"\$\{([^{}]*)\}")   # innermost first: ${self:custom.${opt:stage}}
+def parameter_default(parameter: Any, name: str) -> Any:
+    """A parameter's default as a string (lists joined as CloudFormation does), or Unknown."""
+    kind = parameter.get("Type") if isinstance(parameter, dict) else None
+    if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value"):
+        return Unknown(
+            f"parameter {name} is read from SSM Parameter Store at deployment (its Default is the SSM parameter's name)"
+        )
+    default = parameter.get("Default") if isinstance(parameter, dict) else None
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    if isinstance(default, (str, int, float)):
+        return str(default)
+    if isinstance(default, list) and all(isinstance(item, str) for item in default):
+        return ",".join(default)
+    return Unknown(f"parameter {name} has no Default, so its value is known only at deployment")
+
+
+_SERVERLESS_VARIABLE = re.compile(r"\$\{([^{}]*)\}")  # innermost first: ${self:custom.${opt:stage}}
 _MAX_SERVERLESS_ROUNDS = 10
 
 
@@ -277,11 +298,11 @@ def serverless_string(text: str, document: dict) -> Any:
     def replace(match: re.Match) -> str:
         expression = match.group(1)
         if "," not in expression and expression.strip().startswith("self:"):
-            value = _serverless_path(document, expression.strip()[len("self:"):])
+            value = _serverless_path(document, expression.strip()[len("self:") :])
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 return str(value)
         unresolved.append(match.group(0))
-        return "\x01" + str(len(unresolved) - 1) + "\x02"   # set aside, so the next round does not see it
+        return "\x01" + str(len(unresolved) - 1) + "\x02"  # set aside, so the next round does not see it
 
     for _ in range(_MAX_SERVERLESS_ROUNDS):
         if "${" not in text:
@@ -290,7 +311,7 @@ def serverless_string(text: str, document: dict) -> Any:
         if resolved == text:
             break
         text = resolved
-    for _ in range(_MAX_SERVERLESS_ROUNDS):   # set-aside variables may nest
+    for _ in range(_MAX_SERVERLESS_ROUNDS):  # set-aside variables may nest
         if "\x01" not in text:
             break
         text = re.sub("\x01(\\d+)\x02", lambda m: unresolved[int(m.group(1))], text)
@@ -317,8 +338,13 @@ def _merged(parts: list) -> list:
     """Adjacent literal texts joined, empty ones dropped."""
     merged: list = []
     for part in parts:
-        if isinstance(part, str) and part != StackRegionToken and merged and isinstance(merged[-1], str) \
-                and merged[-1] != StackRegionToken:
+        if (
+            isinstance(part, str)
+            and part != StackRegionToken
+            and merged
+            and isinstance(merged[-1], str)
+            and merged[-1] != StackRegionToken
+        ):
             merged[-1] += part
         elif part != "":
             merged.append(part)
@@ -330,9 +356,11 @@ def render(parts: list) -> Any:
     marker, for kms:ViaService matching), else an UnknownTemplate in Fn::Sub notation."""
     if all(isinstance(part, str) for part in parts):
         return "".join(parts)
-    text = "".join(("${AWS::Region}" if part == StackRegionToken else part) if isinstance(part, str)
-                   else _token_text(part) for part in parts)
-    value = UnknownTemplate(text)   # still a string: its literal text counts (UnknownTemplate.could_be_wildcard)
+    text = "".join(
+        ("${AWS::Region}" if part == StackRegionToken else part) if isinstance(part, str) else _token_text(part)
+        for part in parts
+    )
+    value = UnknownTemplate(text)  # still a string: its literal text counts (UnknownTemplate.could_be_wildcard)
     if len(parts) == 1 and isinstance(parts[0], UnknownToken):
         value.reason = parts[0].reason
     return value
@@ -340,7 +368,7 @@ def render(parts: list) -> Any:
 
 def _token_text(token: "ResourceToken | UnknownToken") -> str:
     if isinstance(token, ResourceToken) and token.attribute and token.attribute.endswith("Arn"):
-        return "arn:" + token.text       # an ARN is never the wildcard "*"
+        return "arn:" + token.text  # an ARN is never the wildcard "*"
     return token.text
 
 

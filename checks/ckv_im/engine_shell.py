@@ -6,40 +6,32 @@ raises (a false negative nobody sees) and cfn-lint turns it into an E0002
 error that hides the rule's findings, so an internal error becomes UNKNOWN,
 is logged, and is recorded here for the tests, which assert nothing lands here.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
 
+from ckv_im.catalogue import Rule
 from ckv_im.model import Result, ScanModel, Unknown, is_unknown
 
 LOGGER = logging.getLogger(__name__)
-INTERNAL_ERRORS: list[str] = []   # read by the tests: no input may ever land here
-
-# What a rule reports on: a field of ScanModel, or a key or Incident Manager resource (CKV_IM_10).
-SUBJECTS = ("keys", "replication_sets", "im_resources", "topics", "im_resource_or_key")
+INTERNAL_ERRORS: list[str] = []  # read by the tests: no input may ever land here
 
 
-def subject_of(model: ScanModel, kind: str, name: str) -> Any:
-    if kind == "im_resource_or_key":
-        return model.keys.get(name) or model.im_resources.get(name)
-    return getattr(model, kind).get(name)
-
-
-def run_rule(rule_id: str, rule: Callable[[Any, ScanModel], Result], kind: str, name: str,
-             build_model: Callable[[], "ScanModel | Unknown"], context: str) -> Result:
+def run_rule(rule: Rule, name: str, build_model: Callable[[], "ScanModel | Unknown"], context: str) -> Result:
     """The rule's verdict on the resource ``name``; UNKNOWN when the model or the resource is missing."""
     try:
         model = build_model()
         if is_unknown(model):
             return Result.unknown(model.reason)
-        subject = subject_of(model, kind, name)
+        subject = model.subject(rule.subject, name)
         if subject is None:
             return Result.unknown(f"{name} is not in the model of this scan")
-        return rule(subject, model)
+        return rule.function(subject, model)
     except Exception as error:  # never let the engine drop the result silently
-        record_internal_error(rule_id, context, error)
-        return Result.unknown(f"internal error in {rule_id}: {error!r}")
+        record_internal_error(rule.id, context, error)
+        return Result.unknown(f"internal error in {rule.id}: {error!r}")
 
 
 def record_internal_error(rule_id: str, context: str, error: Exception) -> None:

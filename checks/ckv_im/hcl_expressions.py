@@ -5,16 +5,18 @@ Raw HCL (python-hcl2, and Terraform JSON syntax) writes an expression as
 two can be told apart. Checkov's rendered configuration drops the ``${ }``:
 there a reference and a string literal with the same text look the same.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _IDENT = r"[A-Za-z_][\w-]*"
 _INDEX = r"\[\s*(?:\d+|\"[^\"]*\")\s*\]"
-_TRAVERSAL = rf"{_IDENT}(?:\.{_IDENT}|{_INDEX})*"
-_WRAPPED_TRAVERSAL = re.compile(rf"\$\{{\s*({_TRAVERSAL})\s*\}}")
-_BARE_TRAVERSAL = re.compile(_TRAVERSAL)
+TRAVERSAL = rf"{_IDENT}(?:\.{_IDENT}|{_INDEX})*"  # a reference: names and literal index keys
+_WRAPPED_TRAVERSAL = re.compile(rf"\$\{{\s*({TRAVERSAL})\s*\}}")
+_BARE_TRAVERSAL = re.compile(TRAVERSAL)
 _STEP = re.compile(rf"\.?({_IDENT})|({_INDEX})")
 
 # What a reference that Checkov could not render looks like in its output.
@@ -71,9 +73,9 @@ _FILE_CALL = re.compile(r'^\$\{\s*(file|templatefile)\(\s*"((?:[^"\\]|\\.)*)"\s*
 
 @dataclass(frozen=True)
 class FileCall:
-    function: str        # file or templatefile
-    path: str            # the path argument, with ${path.module} / ${path.root} unexpanded
-    vars_text: str       # templatefile's variables argument as python-hcl2 wrote it ("" when absent)
+    function: str  # file or templatefile
+    path: str  # the path argument, with ${path.module} / ${path.root} unexpanded
+    vars_text: str  # templatefile's variables argument as python-hcl2 wrote it ("" when absent)
 
     @property
     def has_vars(self) -> bool:
@@ -123,3 +125,221 @@ def render_template(template: str, variables: dict[str, str]) -> str | None:
     if any(name not in variables for name in names):
         return None
     return _INTERPOLATION.sub(lambda match: variables[match.group(1)], body).replace(escaped, "${")
+
+
+# --- the text python-hcl2 writes inside "${...}" -------------------------------------------------
+# python-hcl2 writes an expression as HCL with Python reprs of its literals mixed in:
+# ``toset(['a', 'b'])``, ``lookup(local.m,"k",None)``, ``list(object({'name': '${string}'}))``.
+# ``parse_expression`` reads the small part of that language the pack evaluates: literals,
+# lists, objects, references and function calls. Anything else (operators, ``for``
+# expressions, conditionals, splats) gives None, which callers turn into an Unknown.
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call: ``toset(var.regions)`` -> Call("toset", (Traversal(...),))."""
+
+    function: str
+    arguments: tuple
+
+
+class Interpolated(str):
+    """A quoted string that holds ``${...}``: a template, or (in a type) a nested type expression."""
+
+
+_KEYWORDS = {"True": True, "true": True, "False": False, "false": False, "None": None, "null": None}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
+_MAX_EXPRESSION = 20_000
+
+
+def whole_expression(raw: object) -> str | None:
+    """The text inside ``${...}`` when the raw value is exactly one interpolation, else None."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if not text.startswith("${") or _closing_brace(text, 1) != len(text) - 1:
+        return None
+    return text[2:-1].strip()
+
+
+def _closing_brace(text: str, opening: int) -> int:
+    """The index of the brace closing the one at ``opening`` (quotes respected), or -1."""
+    depth, position, quote = 0, opening, None
+    while position < len(text):
+        char = text[position]
+        if quote:
+            if char == "\\":
+                position += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return -1
+
+
+def template_parts(raw: object) -> list | None:
+    """A template string as its parts: literal text (str) and interpolated references (Traversal).
+
+    None when it holds a directive (``%{``) or an interpolation that is not a plain reference.
+    """
+    if not isinstance(raw, str) or "%{" in raw.replace("%%{", ""):
+        return None
+    parts: list = []
+    literal, position = "", 0
+    while position < len(raw):
+        if raw.startswith("$${", position):
+            literal, position = literal + "${", position + 3
+            continue
+        if raw.startswith("${", position):
+            end = _closing_brace(raw, position + 1)
+            traversal = parse_traversal(raw[position + 2 : end].strip()) if end > 0 else None
+            if traversal is None:
+                return None
+            if literal:
+                parts.append(literal)
+            parts.append(traversal)
+            literal, position = "", end + 1
+            continue
+        literal, position = literal + raw[position], position + 1
+    if literal:
+        parts.append(literal)
+    return parts
+
+
+def parse_expression(text: str) -> Any:
+    """The expression python-hcl2 wrote (without its ``${ }``) as Python values, Traversal and Call; None
+    when it uses anything else."""
+    if not isinstance(text, str) or len(text) > _MAX_EXPRESSION:
+        return None
+    parser = _ExpressionParser(text)
+    try:
+        node = parser.expression()
+        parser.space()
+        return node if parser.position == len(text) else None
+    except (ValueError, IndexError, RecursionError):
+        return None
+
+
+class _ExpressionParser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.depth = 0
+
+    def space(self) -> None:
+        while self.position < len(self.text) and self.text[self.position] in " \t\r\n":
+            self.position += 1
+
+    def peek(self) -> str:
+        self.space()
+        return self.text[self.position] if self.position < len(self.text) else ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise ValueError(f"expected {char}")
+        self.position += 1
+
+    def expression(self):
+        self.depth += 1
+        if self.depth > 64:
+            raise ValueError("nested too deeply")
+        try:
+            return self._expression()
+        finally:
+            self.depth -= 1
+
+    def _expression(self):
+        char = self.peek()
+        if char in ("'", '"'):
+            return self.string()
+        if char == "[":
+            return self.sequence()
+        if char == "{":
+            return self.mapping()
+        if self.text.startswith("${", self.position):
+            end = _closing_brace(self.text, self.position + 1)
+            if end < 0:
+                raise ValueError("unclosed interpolation")
+            inner = parse_expression(self.text[self.position + 2 : end])
+            if inner is None:
+                raise ValueError("unreadable interpolation")
+            self.position = end + 1
+            return inner
+        number = _NUMBER.match(self.text, self.position)
+        if number:
+            self.position = number.end()
+            value = number.group(0)
+            return float(value) if any(c in value for c in ".eE") else int(value)
+        return self.name()
+
+    def name(self):
+        match = _BARE_TRAVERSAL.match(self.text, self.position)
+        if not match:
+            raise ValueError("not an expression")
+        self.position = match.end()
+        word = match.group(0)
+        if word in _KEYWORDS:
+            return _KEYWORDS[word]
+        if self.peek() == "(" and "." not in word and "[" not in word:
+            self.position += 1
+            arguments = []
+            while self.peek() != ")":
+                arguments.append(self.expression())
+                if self.peek() == ",":
+                    self.position += 1
+                elif self.peek() != ")":
+                    raise ValueError("expected , or )")
+            self.position += 1
+            return Call(word, tuple(arguments))
+        return parse_traversal(word)
+
+    def string(self) -> str:
+        quote = self.text[self.position]
+        self.position += 1
+        chars = []
+        while self.text[self.position] != quote:
+            char = self.text[self.position]
+            if char == "\\":
+                self.position += 1
+                char = _ESCAPES.get(self.text[self.position], "\\" + self.text[self.position])
+            chars.append(char)
+            self.position += 1
+        self.position += 1
+        value = "".join(chars)
+        return Interpolated(value) if "${" in value else value
+
+    def sequence(self) -> list:
+        self.expect("[")
+        items = []
+        while self.peek() != "]":
+            items.append(self.expression())
+            if self.peek() == ",":
+                self.position += 1
+            elif self.peek() != "]":
+                raise ValueError("expected , or ]")
+        self.position += 1
+        return items
+
+    def mapping(self) -> dict:
+        self.expect("{")
+        items = {}
+        while self.peek() != "}":
+            key = self.string() if self.peek() in ("'", '"') else self.name()
+            if not isinstance(key, str) or isinstance(key, Interpolated):
+                raise ValueError("object keys must be literal")
+            if self.peek() not in (":", "="):
+                raise ValueError("expected : or =")
+            self.position += 1
+            items[key] = self.expression()
+            if self.peek() == ",":
+                self.position += 1
+        self.position += 1
+        return items

@@ -1,6 +1,6 @@
 """Reading KMS key policies for CKV_IM_7 and CKV_IM_8.
 
-Spec: RULES.md, "Matching IAM policy elements". A policy is a parsed JSON
+Semantics: docs/semantics.md#matching-iam-policy-elements. A policy is a parsed JSON
 document (dict), ``None`` (no policy: the AWS default key policy) or an
 ``Unknown``; inside a dict any value may be an ``Unknown``.
 
@@ -15,15 +15,16 @@ is judged in the direction that cannot produce a wrong PASSED: it grants
 nothing to CKV_IM_7, but it may deny (CKV_IM_7) and may be a wildcard grant
 (CKV_IM_8).
 """
+
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import IntEnum
-from functools import lru_cache
-from typing import Any, Callable
+from functools import lru_cache, partial
+from typing import Any
 
-from ckv_im.model import Result, StackRegion, UnknownTemplate, is_unknown
+from ckv_im.model import STACK_REGION_TEXT, Result, StackRegion, UnknownTemplate, is_unknown
 
 __all__ = [
     "INCIDENT_MANAGER_SERVICES",
@@ -43,13 +44,14 @@ _SET_PREFIXES = ("forallvalues:", "foranyvalue:")
 _IF_EXISTS = "ifexists"
 _SERVICE_SUFFIX = ".amazonaws.com"
 # What a Region name may look like (loosely: every AWS Region name has this form).
-_REGION_NAME = r"\.[a-z0-9-]+"
+_REGION_NAME = r"\.([a-z0-9-]+)"
 # Unknown-Region checks stand a Region in with this character, which only a wildcard can match.
 _REGION_SENTINEL = "\x00"
 # Longer globs are not analysed for the unknown-Region case; they are judged "may match" instead.
 _MAX_ANALYSED_GLOB = 512
 _MAX_WALKED_NODES = 10_000
-_MAX_SID_SHOWN = 80
+_MAX_SHOWN = 80  # characters of a Sid or a condition value quoted in a details line
+_MAX_MISSES_SHOWN = 3  # near-miss statements, and reasons per statement, named in one details line
 
 
 class _Truth(IntEnum):
@@ -75,20 +77,23 @@ def _truth(flag: bool) -> _Truth:
 
 
 # Glob matching -------------------------------------------------------------------------------------
-def action_pattern_matches(pattern: str, action: str) -> bool:
+def action_pattern_matches(pattern: object, action: object) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
     if not isinstance(pattern, str) or not isinstance(action, str):
         return False
-    return _glob_matches(pattern, action)
+    return _glob_matches(pattern, action, ignore_case=True)
 
 
-def _glob_matches(pattern: str, text: str) -> bool:
-    pattern = re.sub(r"\*+", "*", pattern.casefold())
+def _glob_matches(pattern: str, text: str, *, ignore_case: bool) -> bool:
+    """Glob matching; actions ignore case, condition values (StringLike) do not."""
+    if ignore_case:
+        pattern, text = pattern.casefold(), text.casefold()
+    pattern = re.sub(r"\*+", "*", pattern)
     # A glob needs at least one character per non-* character; this also keeps huge
     # patterns from ever being compiled.
     if len(pattern) - pattern.count("*") > len(text):
         return False
-    return _glob_regex(pattern).fullmatch(text.casefold()) is not None
+    return _glob_regex(pattern).fullmatch(text) is not None
 
 
 @lru_cache(maxsize=512)
@@ -105,7 +110,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _globs_overlap(first: str, second: str) -> bool:
-    """Whether some string matches both globs (already case-folded).
+    """Whether some string matches both globs (compared case-sensitively).
 
     Dynamic programming from the ends: ``row[j]`` says whether ``first[i:]`` and
     ``second[j:]`` share a match, ``below`` is the same for ``first[i + 1:]``.
@@ -126,7 +131,7 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
         return True
     a_single = a is not None and a != "*"
     b_single = b is not None and b != "*"
-    if a == "*" and (below[j] or (b_single and row[j + 1])):      # the star matches nothing, or b's character
+    if a == "*" and (below[j] or (b_single and row[j + 1])):  # the star matches nothing, or b's character
         return True
     if b == "*" and (row[j + 1] or (a_single and below[j])):
         return True
@@ -134,22 +139,30 @@ def _overlap_step(first: str, second: str, i: int, j: int, row: list[bool], belo
 
 
 # kms:ViaService values ----------------------------------------------------------------------------
-# A CloudFormation key lives in the stack Region, and a policy value built with
-# !Sub "...${AWS::Region}..." or !Ref AWS::Region names the same Region: the adapter writes that
-# Region as this marker, which for such a key stands for the key Region. A value pinned to a
-# Region by name may or may not be it. (Control characters: no template can hold the marker
-# literally, so a plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
-STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
-_STACK_REGION = STACK_REGION_TEXT.casefold()
+# AWS compares condition values case-sensitively (except the ...IgnoreCase operators), and the
+# service name it puts in kms:ViaService is lower case, as Region names are.
+#
+# A value the CloudFormation adapter built with the stack Region holds STACK_REGION_TEXT (see
+# ckv_im.model), which for a key of that stack stands for the key Region. A value pinned to a
+# Region by name may or may not be it.
 
 
 def _known_region(key_region: Any) -> str | None:
-    """The key Region by name (the stack Region as ``${aws::region}``), or None when it is not known."""
+    """The key Region by name (the stack Region as its marker), or None when it is not known."""
     if isinstance(key_region, StackRegion):
-        return _STACK_REGION
+        return STACK_REGION_TEXT
     if isinstance(key_region, str) and key_region.strip():
-        return key_region.strip().casefold()
+        return key_region.strip().lower()  # Region names are lower case in AWS
     return None
+
+
+def _lower_outside_marker(value: str) -> str:
+    """The value in lower case; the stack-Region marker (which stands for a lower-case name) kept as it is."""
+    return STACK_REGION_TEXT.join(part.lower() for part in value.split(STACK_REGION_TEXT))
+
+
+def _has_capital(value: str) -> bool:
+    return _lower_outside_marker(value) != value
 
 
 def _service_name(service: str, region: str) -> str:
@@ -158,16 +171,18 @@ def _service_name(service: str, region: str) -> str:
 
 def _region_for(value: str, region: str | None) -> str | None:
     """The stack Region is known only to values written with ${AWS::Region}; to the others it is unknown."""
-    return None if region == _STACK_REGION and _STACK_REGION not in value else region
+    return None if region == STACK_REGION_TEXT and STACK_REGION_TEXT not in value else region
 
 
-def _value_equals_service(value: Any, service: str, region: str | None) -> _Truth:
+def _value_equals_service(value: Any, service: str, region: str | None, *, ignore_case: bool) -> _Truth:
+    """StringEquals (case-sensitive) or StringEqualsIgnoreCase: whether the value is the service name."""
     if is_unknown(value):
         return _Truth.MAYBE
     if not isinstance(value, str):
         return _Truth.NO
-    value = value.casefold()
     region = _region_for(value, region)
+    if ignore_case:
+        value = _lower_outside_marker(value)
     if region is not None:
         return _truth(value == _service_name(service, region))
     # No literal value equals the service name in every Region: at best it is pinned to one.
@@ -176,19 +191,20 @@ def _value_equals_service(value: Any, service: str, region: str | None) -> _Trut
 
 
 def _value_like_service(value: Any, service: str, region: str | None) -> _Truth:
+    """StringLike (case-sensitive; IAM has no StringLikeIgnoreCase): whether the glob matches the service name."""
     if is_unknown(value):
         return _Truth.MAYBE
     if not isinstance(value, str):
         return _Truth.NO
-    region = _region_for(value.casefold(), region)
+    region = _region_for(value, region)
     if region is not None:
-        return _truth(_glob_matches(value, _service_name(service, region)))
-    if _glob_matches_every_region(value.casefold(), service):
+        return _truth(_glob_matches(value, _service_name(service, region), ignore_case=False))
+    if _glob_matches_every_region(value, service):
         return _Truth.YES
-    return _Truth.MAYBE if _glob_may_match_some_region(value.casefold(), service) else _Truth.NO
+    return _Truth.MAYBE if _glob_may_match_some_region(value, service) else _Truth.NO
 
 
-@lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
+@lru_cache(maxsize=1024)  # pure, and the same few globs recur in every key policy
 def _glob_matches_every_region(glob: str, service: str) -> bool:
     """Whether the glob matches the service name whatever the (non-empty) Region is.
 
@@ -200,12 +216,18 @@ def _glob_matches_every_region(glob: str, service: str) -> bool:
     if _REGION_SENTINEL in glob or len(glob) > _MAX_ANALYSED_GLOB:
         return False
     lengths = range(1, glob.count("?") + 2)
-    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n)) for n in lengths)
+    return all(_glob_matches(glob, _service_name(service, _REGION_SENTINEL * n), ignore_case=False) for n in lengths)
 
 
-@lru_cache(maxsize=1024)   # pure, and the same few globs recur in every key policy
+@lru_cache(maxsize=1024)  # pure, and the same few globs recur in every key policy
 def _glob_may_match_some_region(glob: str, service: str) -> bool:
-    """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``."""
+    """Over-approximation: the glob shares a match with ``S.<anything non-empty>.amazonaws.com``.
+
+    Exact on one point the overlap test cannot express: every service name is lower case,
+    so a glob with a capital letter (the stack-Region marker aside) matches none of them.
+    """
+    if _has_capital(glob):
+        return False
     glob = re.sub(r"\*+", "*", glob)
     if len(glob) > _MAX_ANALYSED_GLOB:
         return True
@@ -215,13 +237,13 @@ def _glob_may_match_some_region(glob: str, service: str) -> bool:
 _MatchValue = Callable[[Any, str, "str | None"], _Truth]
 # Operators that hold when a value matches the service name, and those that hold when none does.
 _MATCHING_OPERATORS: dict[str, _MatchValue] = {
-    "stringequals": _value_equals_service,
-    "stringequalsignorecase": _value_equals_service,
+    "stringequals": partial(_value_equals_service, ignore_case=False),
+    "stringequalsignorecase": partial(_value_equals_service, ignore_case=True),
     "stringlike": _value_like_service,
 }
 _EXCLUDING_OPERATORS: dict[str, _MatchValue] = {
-    "stringnotequals": _value_equals_service,
-    "stringnotequalsignorecase": _value_equals_service,
+    "stringnotequals": partial(_value_equals_service, ignore_case=False),
+    "stringnotequalsignorecase": partial(_value_equals_service, ignore_case=True),
     "stringnotlike": _value_like_service,
 }
 
@@ -231,7 +253,7 @@ def _base_operator(operator: str) -> str:
     name = operator.casefold()
     for prefix in _SET_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     if name.endswith(_IF_EXISTS):
         name = name[: -len(_IF_EXISTS)]
@@ -299,8 +321,12 @@ def _via_service_denies(condition: Any, service: str, region: str | None) -> _Tr
 def _has_other_condition_keys(condition: Any) -> bool:
     if not isinstance(condition, dict):
         return False
-    return any(not isinstance(key, str) or key.casefold() != _VIA_SERVICE
-               for block in condition.values() if isinstance(block, dict) for key in block)
+    return any(
+        not isinstance(key, str) or key.casefold() != _VIA_SERVICE
+        for block in condition.values()
+        if isinstance(block, dict)
+        for key in block
+    )
 
 
 # Statement shape ----------------------------------------------------------------------------------
@@ -331,6 +357,7 @@ def _is_principal(value: Any) -> bool:
 def _is_condition(value: Any) -> bool:
     def is_block(block: Any) -> bool:
         return is_unknown(block) or _is_string_keyed(block, _is_condition_values)
+
     return is_unknown(value) or _is_string_keyed(value, is_block)
 
 
@@ -340,9 +367,11 @@ def _is_well_formed(statement: Any) -> bool:
         return False
     if not _is_text(statement.get("Effect")) or ("Action" in statement) == ("NotAction" in statement):
         return False
-    return (_is_text_list(statement.get("Action", statement.get("NotAction")))
-            and all(_is_principal(statement[k]) for k in ("Principal", "NotPrincipal") if k in statement)
-            and ("Condition" not in statement or _is_condition(statement["Condition"])))
+    return (
+        _is_text_list(statement.get("Action", statement.get("NotAction")))
+        and all(_is_principal(statement[k]) for k in ("Principal", "NotPrincipal") if k in statement)
+        and ("Condition" not in statement or _is_condition(statement["Condition"]))
+    )
 
 
 def _statements(policy: dict) -> list:
@@ -363,8 +392,10 @@ def _effect_is(statement: dict, effect: str) -> _Truth:
 
 def _actions_match(statement: dict, action: str) -> _Truth:
     def any_pattern(patterns: Any) -> _Truth:
-        return _any(_Truth.MAYBE if is_unknown(p) else _truth(action_pattern_matches(p, action))
-                    for p in _as_list(patterns))
+        return _any(
+            _Truth.MAYBE if is_unknown(p) else _truth(action_pattern_matches(p, action)) for p in _as_list(patterns)
+        )
+
     if "Action" in statement:
         return any_pattern(statement["Action"])
     if "NotAction" in statement:
@@ -379,8 +410,11 @@ def _has_principal(statement: dict) -> _Truth:
 
 def _effect_certainly_not(statement: Any, effect: str) -> bool:
     """For a malformed statement: its Effect is readable and is not the one asked about."""
-    return isinstance(statement, dict) and isinstance(statement.get("Effect"), str) \
+    return (
+        isinstance(statement, dict)
+        and isinstance(statement.get("Effect"), str)
         and _effect_is(statement, effect) is _Truth.NO
+    )
 
 
 def _grants(statement: Any, service: str, action: str, region: str | None, malformed: _Truth) -> _Truth:
@@ -389,8 +423,14 @@ def _grants(statement: Any, service: str, action: str, region: str | None, malfo
         return _Truth.MAYBE
     if not _is_well_formed(statement):
         return _Truth.NO if _effect_certainly_not(statement, "Allow") else malformed
-    return _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action),
-                 _via_service_admits(statement.get("Condition"), service, region)])
+    return _all(
+        [
+            _effect_is(statement, "Allow"),
+            _has_principal(statement),
+            _actions_match(statement, action),
+            _via_service_admits(statement.get("Condition"), service, region),
+        ]
+    )
 
 
 def _denies(statement: Any, service: str, action: str, region: str | None) -> _Truth:
@@ -400,9 +440,14 @@ def _denies(statement: Any, service: str, action: str, region: str | None) -> _T
         return _Truth.NO if _effect_certainly_not(statement, "Deny") else _Truth.MAYBE
     condition = statement.get("Condition")
     if _has_other_condition_keys(condition):
-        return _Truth.NO  # RULES.md: such a Deny cannot be decided statically and is ignored
-    return _all([_effect_is(statement, "Deny"), _actions_match(statement, action),
-                 _via_service_denies(condition, service, region)])
+        return _Truth.NO  # such a Deny cannot be decided statically and is ignored (docs/semantics.md)
+    return _all(
+        [
+            _effect_is(statement, "Deny"),
+            _actions_match(statement, action),
+            _via_service_denies(condition, service, region),
+        ]
+    )
 
 
 def _principal_is_wildcard(principal: Any) -> _Truth:
@@ -423,16 +468,19 @@ def _caller_pinned(condition: Any) -> _Truth:
     if is_unknown(condition):
         return _Truth.MAYBE
     entries, unresolved_blocks = _condition_entries(condition, _CALLER_PIN_KEYS)
-    pins = [_all(_is_concrete(value, op) for value in values) if values else _Truth.NO
-            for op, values in entries if op in ("stringequals", "stringlike")]
+    pins = [
+        _all(_is_concrete(value, op) for value in values) if values else _Truth.NO
+        for op, values in entries
+        if op in ("stringequals", "stringlike")
+    ]
     return _any(pins + [_Truth.MAYBE] * unresolved_blocks)
 
 
 def _is_concrete(value: Any, operator: str) -> _Truth:
     if isinstance(value, UnknownTemplate) and operator != "stringlike":
-        return _Truth.YES   # a string known only later (${AWS::AccountId}): StringEquals compares it literally
+        return _Truth.YES  # a string known only later (${AWS::AccountId}): StringEquals compares it literally
     if is_unknown(value):
-        return _Truth.MAYBE   # may be an empty list, which pins nothing
+        return _Truth.MAYBE  # may be an empty list, which pins nothing
     if isinstance(value, str):
         return _truth("*" not in value and "?" not in value)
     return _Truth.YES
@@ -440,26 +488,36 @@ def _is_concrete(value: Any, operator: str) -> _Truth:
 
 def _wildcard_grant(statement: Any, region: str | None) -> _Truth:
     """CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin."""
-    grant = _any(_grants(statement, service, action, region, malformed=_Truth.MAYBE)
-                 for service in INCIDENT_MANAGER_SERVICES for action in REQUIRED_ACTIONS)
+    grant = _any(
+        _grants(statement, service, action, region, malformed=_Truth.MAYBE)
+        for service in INCIDENT_MANAGER_SERVICES
+        for action in REQUIRED_ACTIONS
+    )
     if grant is _Truth.NO or is_unknown(statement) or not _is_well_formed(statement):
         return grant
-    return _all([grant, _principal_is_wildcard(statement.get("Principal")),
-                 _not(_caller_pinned(statement.get("Condition")))])
+    return _all(
+        [grant, _principal_is_wildcard(statement.get("Principal")), _not(_caller_pinned(statement.get("Condition")))]
+    )
 
 
 # Details lines ------------------------------------------------------------------------------------
+def _shown(text: str) -> str:
+    """A policy string as its author wrote it (the stack Region as ${AWS::Region}), cut when long."""
+    text = text.replace(STACK_REGION_TEXT, "${AWS::Region}")
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "..."
+
+
 def _label(statement: Any, index: int) -> str:
     sid = statement.get("Sid") if isinstance(statement, dict) else None
     if isinstance(sid, str) and sid:
-        shown = sid if len(sid) <= _MAX_SID_SHOWN else sid[:_MAX_SID_SHOWN] + "..."
-        return f'statement "{shown}"'
+        return f'statement "{_shown(sid)}"'
     return f"statement {index}"
 
 
 def _unresolved_reasons(value: Any, limit: int = 3) -> list[str]:
     """Reasons of the first Unknown values inside a statement (iterative: junk may nest deeply)."""
-    reasons, stack, walked = [], [value], 0
+    reasons: list[str] = []
+    stack, walked = [value], 0
     while stack and len(reasons) < limit and walked < _MAX_WALKED_NODES:
         item, walked = stack.pop(), walked + 1
         if is_unknown(item) and item.reason not in reasons:
@@ -487,7 +545,7 @@ def _why_undecided(statement: Any, key_region: Any) -> str:
     reasons = _unresolved_reasons(statement)
     if reasons:
         return "it holds unresolved values (" + "; ".join(reasons) + ")"
-    if _known_region(key_region) in (None, _STACK_REGION):
+    if _known_region(key_region) in (None, STACK_REGION_TEXT):
         return f"its kms:ViaService value names a Region and the key Region is {_region_text(key_region)}"
     return "its kms:ViaService condition uses an operator that cannot be decided statically"
 
@@ -495,6 +553,88 @@ def _why_undecided(statement: Any, key_region: Any) -> str:
 def _undecided_line(subject: str, verb: str, undecided: list[tuple[str, Any]], key_region: Any) -> str:
     causes = "; ".join(f"{label}: {_why_undecided(statement, key_region)}" for label, statement in undecided)
     return f"{subject}: whether {', '.join(label for label, _ in undecided)} {verb} it is not known ({causes})"
+
+
+# Why a statement that names a service does not admit it (CKV_IM_7 details) -----------------------
+_OPERATOR_NAMES = {
+    "stringequals": "StringEquals",
+    "stringequalsignorecase": "StringEqualsIgnoreCase",
+    "stringlike": "StringLike",
+    "stringnotequals": "StringNotEquals",
+    "stringnotequalsignorecase": "StringNotEqualsIgnoreCase",
+    "stringnotlike": "StringNotLike",
+}
+
+
+def _near_misses(labelled: list[tuple[str, Any]], service: str, action: str, region: str | None) -> list[str]:
+    """The Allow statements for the action whose kms:ViaService names the service yet does not admit it, and why.
+
+    The AWS guide's own statement names ``ssm-incidents.amazonaws.com``: "no statement grants it"
+    alone would leave its reader looking for a statement that is plainly there.
+    """
+    misses = []
+    for label, statement in labelled:
+        reasons = _why_not_admitted(statement, service, action, region)
+        if reasons:
+            sentence_start = label[0].upper() + label[1:]
+            misses.append(f"{sentence_start} names {service} in kms:ViaService, but {' and '.join(reasons)}")
+        if len(misses) == _MAX_MISSES_SHOWN:
+            break
+    return misses
+
+
+def _why_not_admitted(statement: Any, service: str, action: str, region: str | None) -> list[str]:
+    if not (_is_well_formed(statement) and isinstance(statement.get("Condition"), dict)):
+        return []
+    if (
+        _all([_effect_is(statement, "Allow"), _has_principal(statement), _actions_match(statement, action)])
+        is not _Truth.YES
+    ):
+        return []
+    entries, _ = _condition_entries(statement["Condition"], frozenset({_VIA_SERVICE}))
+    reasons = []
+    for operator, values in entries:
+        for value in values:
+            reason = _why_value_misses(operator, value, service, region)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+    return reasons[:_MAX_MISSES_SHOWN]
+
+
+def _why_value_misses(operator: str, value: Any, service: str, region: str | None) -> str | None:
+    """Why a value that names the service keeps the statement from admitting it (None: it does not)."""
+    if not isinstance(value, str) or service not in value.casefold() or operator not in _OPERATOR_NAMES:
+        return None
+    if operator in _EXCLUDING_OPERATORS:
+        excluded = _EXCLUDING_OPERATORS[operator](value, service, region) is _Truth.YES
+        return f'its {_OPERATOR_NAMES[operator]} value "{_shown(value)}" excludes it' if excluded else None
+    if _MATCHING_OPERATORS[operator](value, service, region) is not _Truth.NO:
+        return None
+    return _mismatch(operator, value, service, region)
+
+
+def _mismatch(operator: str, value: str, service: str, region: str | None) -> str:
+    """What is wrong with a StringEquals / StringLike value that names the service and does not match it."""
+    shown, name, lowered = f'"{_shown(value)}"', _OPERATOR_NAMES[operator], _lower_outside_marker(value)
+    expected = _shown(_service_name(service, region or "<region>"))
+    if lowered == service + _SERVICE_SUFFIX:
+        return f"its value {shown} lacks the Region ({service}.<region>{_SERVICE_SUFFIX})"
+    if (
+        operator != "stringlike"
+        and re.search(r"[*?]", value)
+        and _value_like_service(lowered, service, region) is not _Truth.NO
+    ):
+        return f"its {name} value {shown} holds a wildcard, which only StringLike expands"
+    if _MATCHING_OPERATORS[operator](lowered, service, region) is not _Truth.NO:
+        ignoring_case = ", StringEqualsIgnoreCase does not" if operator == "stringequals" else ""
+        return (
+            f"its value {shown} differs in case from {expected} ({name} compares values case-sensitively"
+            f"{ignoring_case})"
+        )
+    pinned = re.fullmatch(re.escape(service) + _REGION_NAME + re.escape(_SERVICE_SUFFIX), lowered)
+    if pinned and region not in (None, STACK_REGION_TEXT):
+        return f"its value {shown} names Region {_shown(pinned.group(1))}, but the key is in {_shown(region)}"
+    return f"its value {shown} does not match {expected}"
 
 
 # CKV_IM_7 -----------------------------------------------------------------------------------------
@@ -508,7 +648,10 @@ def _pair_findings(statements: list, service: str, action: str, key_region: Any)
     denied = _any(truth for _, _, truth in denies)
     problems = [f"{label} denies {action} via {service}" for label, _, truth in denies if truth is _Truth.YES]
     if granted is _Truth.NO:
-        problems.insert(0, f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService")
+        # Sentences, not "; ": cfn-lint joins a rule's details lines with "; " into one message.
+        missing = f"{service} cannot call {action}: no Allow statement grants it via kms:ViaService"
+        near_misses = _near_misses(labelled, service, action, region)
+        problems.insert(0, " ".join([missing + ".", *near_misses]) if near_misses else missing)
     if problems:
         return problems, []
     subject = f"{service} calling {action}"
@@ -541,8 +684,12 @@ def required_grants_result(policy: Any, key_region: Any) -> Result:
             pair_problems, pair_undecided = _pair_findings(statements, service, action, key_region)
             problems += pair_problems
             undecided += pair_undecided
-    return Result.judge(problems, undecided, "ssm-incidents and ssm-contacts can call kms:CreateGrant and "
-                        "kms:DescribeKey via kms:ViaService and no Deny statement stops them")
+    return Result.judge(
+        problems,
+        undecided,
+        "ssm-incidents and ssm-contacts can call kms:CreateGrant and "
+        "kms:DescribeKey via kms:ViaService and no Deny statement stops them",
+    )
 
 
 # CKV_IM_8 -----------------------------------------------------------------------------------------
@@ -558,17 +705,22 @@ def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
         truth = _wildcard_grant(statement, region)
         label = _label(statement, index)
         if truth is _Truth.YES:
-            problems.append(f"{label} grants Incident Manager key access to principal \"*\" without a condition "
-                            "pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, "
-                            "aws:PrincipalOrgID or aws:PrincipalArn)")
+            problems.append(
+                f'{label} grants Incident Manager key access to principal "*" without a condition '
+                "pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, "
+                "aws:PrincipalOrgID or aws:PrincipalArn)"
+            )
         elif truth is _Truth.MAYBE:
-            undecided.append(f"{label}: whether it grants Incident Manager key access to a wildcard principal "
-                             f"is not known ({_why_undecided(statement, key_region)})")
-    return Result.judge(problems, undecided,
-                        "no Incident Manager grant statement names a wildcard principal without a caller pin")
+            undecided.append(
+                f"{label}: whether it grants Incident Manager key access to a wildcard principal "
+                f"is not known ({_why_undecided(statement, key_region)})"
+            )
+    return Result.judge(
+        problems, undecided, "no Incident Manager grant statement names a wildcard principal without a caller pin"
+    )
 
 
-# Incident Manager key (RULES.md "Terms", (b)) -----------------------------------------------------
+# Incident Manager key (docs/semantics.md#terms, its second case) ---------------------------------
 def names_incident_manager(policy: Any) -> bool:
     """Whether the key policy is written for Incident Manager (it names one of its services in kms:ViaService)."""
     if not isinstance(policy, dict):
@@ -584,6 +736,9 @@ def _statement_names_incident_manager(statement: Any) -> bool:
     if any(isinstance(v, str) and any(s in v.casefold() for s in INCIDENT_MANAGER_SERVICES) for v in values):
         return True
     # The seed's example as copied from the guide, with its two values lost.
-    return (bool(values) and all(isinstance(v, str) and v == "" for v in values)
-            and statement.get("Effect") == "Allow"
-            and _actions_match(statement, "kms:CreateGrant") is _Truth.YES)
+    return (
+        bool(values)
+        and all(isinstance(v, str) and v == "" for v in values)
+        and statement.get("Effect") == "Allow"
+        and _actions_match(statement, "kms:CreateGrant") is _Truth.YES
+    )

@@ -6,21 +6,31 @@ A value an adapter could not resolve statically is an ``Unknown``, never a
 guess: rules turn it into an UNKNOWN verdict unless the resolved parts already
 break the rule.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Union
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 
 class Unknown:
-    """A value that could not be resolved statically, with the reason why."""
+    """A value that could not be resolved statically, with the reason why.
 
-    __slots__ = ("reason",)
+    ``expression`` is the expression as written (``local.current_region``), where
+    the adapter knows it: details lines name an unresolved value by it.
+    """
 
-    def __init__(self, reason: str = "unresolved value") -> None:
+    __slots__ = ("expression", "reason")
+
+    def __init__(self, reason: str = "unresolved value", expression: "str | None" = None) -> None:
         self.reason = reason
+        self.expression = expression
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
@@ -52,7 +62,7 @@ class UnknownTemplate(Unknown):
         return literal_parts.strip("*") == ""
 
 
-def is_unknown(value: Any) -> bool:
+def is_unknown(value: object) -> TypeIs[Unknown]:
     return isinstance(value, Unknown)
 
 
@@ -72,10 +82,24 @@ class StackRegion:
 
 STACK_REGION = StackRegion()
 
-Region = Union[str, Unknown, StackRegion]
+# The stack Region inside a string: a policy value built with !Sub "...${AWS::Region}..." or
+# !Ref AWS::Region names the Region of the stack's own keys, and the CloudFormation adapter writes
+# that Region as this marker. (Control characters: no template can hold the marker literally, so a
+# plain string "${AWS::Region}" without !Sub stays the literal text it is in AWS.)
+STACK_REGION_TEXT = "\x1dAWS::Region\x1d"
+
+Region: TypeAlias = str | Unknown | StackRegion
+
+T = TypeVar("T")
+# A value an adapter resolved to a T, or the Unknown that says why it could not: Resolved[bool].
+Resolved: TypeAlias = T | Unknown
+# A key policy document as parsed JSON; strings that stayed unresolved inside it are Unknown objects.
+PolicyDocument = dict[str, Any]
+# A value tree: strings, numbers, Booleans, None, lists and dicts of them, with Unknowns where unresolved.
+Value = Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PASSED = "PASSED"
     FAILED = "FAILED"
     UNKNOWN = "UNKNOWN"
@@ -114,7 +138,7 @@ NOT_APPLICABLE = Result.unknown()
 
 # A place in the source below a resource: the keys and list indexes that lead there,
 # e.g. ("Properties", "Regions", 1, "RegionConfiguration", "SseKmsKeyId").
-Where = tuple
+Where = tuple[str | int, ...]
 
 
 class Detail(str):
@@ -141,28 +165,26 @@ def at(where: "Where | None", text: str) -> str:
 class KmsKey:
     """A KMS key resource defined in the scan (Terraform or CloudFormation)."""
 
-    name: str                                   # resource name as Checkov reports it
-    resource_type: str                          # aws_kms_key, aws_kms_replica_key, AWS::KMS::Key, ...
+    name: str  # resource name as Checkov reports it
+    resource_type: str  # aws_kms_key, aws_kms_replica_key, AWS::KMS::Key, ...
     region: Region = field(default_factory=lambda: Unknown("key Region not resolved"))
-    key_spec: Any = "SYMMETRIC_DEFAULT"         # str or Unknown; the default when not set
-    key_usage: Any = "ENCRYPT_DECRYPT"
-    origin: Any = "AWS_KMS"                     # AWS_KMS, EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE or Unknown
-    custom_key_store_id: Any = None             # None when not set
-    xks_key_id: Any = None
-    primary: "KmsKey | Unknown | None" = None   # replica keys: their primary key (spec comes from it)
-    # The effective key policy: a dict, None for "no policy" (the AWS default
-    # key policy), or Unknown. Strings that stayed unresolved inside a dict
-    # are Unknown objects.
-    policy: Any = None
-    policy_source: str = "no key policy"        # for details lines: where the policy came from
+    key_spec: Resolved[str] = "SYMMETRIC_DEFAULT"  # the default when not set
+    key_usage: Resolved[str] = "ENCRYPT_DECRYPT"
+    origin: Resolved[str] = "AWS_KMS"  # AWS_KMS, EXTERNAL, AWS_CLOUDHSM or EXTERNAL_KEY_STORE
+    custom_key_store_id: Resolved[str | None] = None  # None when not set
+    xks_key_id: Resolved[str | None] = None
+    primary: "KmsKey | Unknown | None" = None  # replica keys: their primary key (spec comes from it)
+    # The effective key policy: a document, None for "no policy" (the AWS default key policy), or Unknown.
+    policy: Resolved[PolicyDocument | None] = None
+    policy_source: str = "no key policy"  # for details lines: where the policy came from
     # True where the engine cannot see resources that would replace the policy
     # (an aws_kms_key_policy, invisible to a check that sees one resource alone)
     policy_may_be_replaced: bool = False
-    enabled: Any = True                         # bool or Unknown
-    deletion_guard: Any = False                 # bool or Unknown
+    enabled: Resolved[bool] = True
+    deletion_guard: Resolved[bool] = False
     deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
-    description: Any = None
-    tags: Any = field(default_factory=dict)     # dict, or Unknown when the tags map is unresolved
+    description: Value = None
+    tags: Resolved[dict[str, Value]] = field(default_factory=dict)  # Unknown when the tags map is unresolved
     # field name (key_spec, origin, policy, enabled, ...) -> where it is written, when the adapter knows
     where: dict[str, Where] = field(default_factory=dict)
 
@@ -175,9 +197,9 @@ class KmsKey:
 class KeyRef:
     """How a Region entry names its key, and what that resolves to."""
 
-    text: str                                   # the expression as written, for details lines
-    # key_arn, key_id, alias_arn, alias_name, or Unknown when the form cannot be told
-    naming: Any
+    text: str  # the expression as written, for details lines
+    # key_arn, key_id, alias_arn, alias_name, other, or Unknown when the form cannot be told
+    naming: Resolved[str]
     key: "KmsKey | None" = field(default=None, repr=False)  # the key resource in the scan, when resolved to one
     region: Region = field(default_factory=lambda: Unknown("key Region not resolved"))
     # False only when the value is certainly a key (never null, never the AWS owned key)
@@ -186,31 +208,31 @@ class KeyRef:
 
 @dataclass
 class RegionEntry:
-    name: Region                                # Region name of the entry
-    key: "KeyRef | None | Unknown"              # None: the AWS owned key; Unknown: may or may not be set
-    line: "int | None" = None                   # where the entry is written, for details lines
-    where: "Where | None" = None                # the same as a source path, when the adapter knows it
+    name: Region  # Region name of the entry
+    key: "KeyRef | Unknown | None"  # None: the AWS owned key; Unknown: may or may not be set
+    line: "int | None" = None  # where the entry is written, for details lines
+    where: "Where | None" = None  # the same as a source path, when the adapter knows it
 
 
 @dataclass
 class PlanChange:
     """What a Terraform plan does to a replication set (CKV_IM_15, CKV_IM_16)."""
 
-    actions: tuple[str, ...]                    # resource_changes actions: no-op, create, update, delete, ...
-    rekeyed: list[str] = field(default_factory=list)     # details: entries whose key the plan changes
-    undecided: list[str] = field(default_factory=list)   # details: entries whose new key is not resolved
-    lost_keys: list[str] = field(default_factory=list)   # details: used keys the plan deletes or disables
+    actions: tuple[str, ...]  # resource_changes actions: no-op, create, update, delete, ...
+    rekeyed: list[str] = field(default_factory=list)  # details: entries whose key the plan changes
+    undecided: list[str] = field(default_factory=list)  # details: entries whose new key is not resolved
+    lost_keys: list[str] = field(default_factory=list)  # details: used keys the plan deletes or disables
 
 
 @dataclass
 class ReplicationSet:
     name: str
     resource_type: str
-    entries: "list[RegionEntry] | Unknown"
+    entries: Resolved[list[RegionEntry]]
     provider_region: Region = field(default_factory=lambda: Unknown("provider Region not resolved"))
-    deletion_guard: Any = False                 # bool or Unknown
+    deletion_guard: Resolved[bool] = False
     deletion_guard_hint: str = "add lifecycle { prevent_destroy = true }"
-    plan: "PlanChange | None" = None            # only when the input is a plan
+    plan: "PlanChange | None" = None  # only when the input is a plan
     where: dict[str, Where] = field(default_factory=dict)
 
 
@@ -220,19 +242,31 @@ class IncidentManagerResource:
 
     name: str
     resource_type: str
-    name_fields: dict[str, Any] = field(default_factory=dict)   # field path -> value (strings, lists, dicts)
-    tags: Any = field(default_factory=dict)
-    config: Any = field(default_factory=dict)                   # every value, for the URL credential scan
+    name_fields: dict[str, Value] = field(default_factory=dict)  # field path -> value (strings, lists, dicts)
+    tags: Resolved[dict[str, Value]] = field(default_factory=dict)
+    config: Value = field(default_factory=dict)  # every value, for the URL credential scan
     # "config", each name field and "tags" -> where it is written, when the adapter knows
     where: dict[str, Where] = field(default_factory=dict)
+    # A response plan: the SNS topics of the scan (by name) its chat channel and notification targets name
+    notification_topics: list[str] = field(default_factory=list)
 
 
 @dataclass
 class SnsTopic:
     name: str
-    kms_master_key_id: Any = None               # None when not set, Unknown when unresolved
-    used_by: list[str] = field(default_factory=list)             # response plans that notify through it
+    kms_master_key_id: Resolved[str | None] = None  # None when not set
+    used_by: list[str] = field(default_factory=list)  # response plans that notify through it (derived)
     where: dict[str, Where] = field(default_factory=dict)
+
+
+class Subject(Enum):
+    """What a rule reports on; its value is how the rule tables name it."""
+
+    KEY = "Incident Manager key"
+    REPLICATION_SET = "replication set"
+    IM_RESOURCE = "Incident Manager resources"
+    IM_RESOURCE_OR_KEY = "Incident Manager resources and keys"
+    TOPIC = "SNS topic used by a response plan"
 
 
 @dataclass
@@ -243,5 +277,41 @@ class ScanModel:
     replication_sets: dict[str, ReplicationSet] = field(default_factory=dict)
     im_resources: dict[str, IncidentManagerResource] = field(default_factory=dict)
     topics: dict[str, SnsTopic] = field(default_factory=dict)
-    # key name -> replication sets whose entries point at it
+    # key name -> replication sets whose entries point at it (derived)
     key_users: dict[str, list[str]] = field(default_factory=dict)
+
+    def derive_relations(self) -> None:
+        """Fill in who uses what from the facts the adapters record: the key each Region entry's
+        ``KeyRef`` leads to, and the ``notification_topics`` of each response plan."""
+        self.key_users = {}
+        for replication_set in self.replication_sets.values():
+            for entry in replication_set.entries if isinstance(replication_set.entries, list) else ():
+                if isinstance(entry.key, KeyRef) and entry.key.key is not None:
+                    users = self.key_users.setdefault(entry.key.key.name, [])
+                    if replication_set.name not in users:
+                        users.append(replication_set.name)
+        for topic in self.topics.values():
+            topic.used_by = []
+        for resource in self.im_resources.values():
+            for name in resource.notification_topics:
+                used = self.topics.get(name)
+                if used is not None and resource.name not in used.used_by:
+                    used.used_by.append(resource.name)
+
+    def _collections(self, subject: Subject) -> tuple[Mapping[str, object], ...]:
+        collections: dict[Subject, tuple[Mapping[str, object], ...]] = {
+            Subject.KEY: (self.keys,),
+            Subject.REPLICATION_SET: (self.replication_sets,),
+            Subject.IM_RESOURCE: (self.im_resources,),
+            Subject.IM_RESOURCE_OR_KEY: (self.keys, self.im_resources),
+            Subject.TOPIC: (self.topics,),
+        }
+        return collections[subject]
+
+    def subject(self, subject: Subject, name: str) -> Any:
+        """The resource ``name`` as the given subject, or None when the model has no such resource."""
+        return next((collection[name] for collection in self._collections(subject) if name in collection), None)
+
+    def names_of(self, subject: Subject) -> list[str]:
+        """Every resource of the model that the subject covers."""
+        return [name for collection in self._collections(subject) for name in collection]

@@ -11,14 +11,16 @@ package (see requirements-opa.txt and the README).
 (``{"incident_manager": {"exceptions": [{"id", "resource", "reason"}]}}``, README).
 Only files inside the given paths are read; nothing touches the network.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, TypeAlias
 
 DENY = "incident_manager.deny"
 # The policies of a checkout: <repository>/policies beside checks/.
@@ -37,17 +39,21 @@ class PolicyError(Exception):
 
 def rego_files(policies: Path, include_tests: bool = False) -> list[Path]:
     """Every .rego file under ``policies`` (the ``_test.rego`` ones only when asked), sorted."""
-    return sorted(path for path in policies.rglob("*.rego")
-                  if include_tests or not path.name.endswith(TEST_SUFFIX))
+    return sorted(path for path in policies.rglob("*.rego") if include_tests or not path.name.endswith(TEST_SUFFIX))
 
 
-def engine(policies: Path = DEFAULT_POLICIES, data: Iterable[Any] = (), include_tests: bool = False):
+# An opa_bindings.OpaEngine (the package ships no type information)
+Engine: TypeAlias = Any
+
+
+def engine(policies: Path = DEFAULT_POLICIES, data: Iterable[Any] = (), include_tests: bool = False) -> Engine:
     """An OPA engine with every policy under ``policies`` loaded and ``data`` documents merged in."""
     try:
         from opa_bindings import OpaEngine, OpaError
     except ImportError as error:  # pragma: no cover - depends on the installation
-        raise PolicyError("the embedded OPA is not installed: pip install --no-deps --ignore-requires-python "
-                          "-r requirements-opa.txt") from error
+        raise PolicyError(
+            "the embedded OPA is not installed: pip install --no-deps --ignore-requires-python -r requirements-opa.txt"
+        ) from error
     files = rego_files(policies, include_tests)
     if not files:
         raise PolicyError(f"no .rego files under {policies}")
@@ -62,7 +68,7 @@ def engine(policies: Path = DEFAULT_POLICIES, data: Iterable[Any] = (), include_
     return opa
 
 
-def deny(opa, document: Any, trim: bool = True) -> list[dict]:
+def deny(opa: Engine, document: Any, trim: bool = True) -> list[dict]:
     """The findings of the policies on one input document, sorted by rule, resource and message.
 
     With ``trim`` (the default) a plan is first reduced to the resources the policies read
@@ -85,10 +91,10 @@ def deny(opa, document: Any, trim: bool = True) -> list[dict]:
 # plan crosses into OPA saves converting them, which dominates the cost on large plans. The module
 # tree, module calls and outputs, providers and variables stay as they are.
 
-ReadTypes = "tuple[frozenset[str], tuple[str, ...]]"
+ReadTypes: TypeAlias = tuple[frozenset[str], tuple[str, ...]]
 
 
-def read_types(opa) -> ReadTypes:
+def read_types(opa: Engine) -> ReadTypes:
     """(exact resource types, type prefixes) the policies read, from the policies themselves."""
     cached = getattr(opa, "_ckv_im_read_types", None)
     if cached is None:
@@ -104,7 +110,9 @@ def _is_read(resource_type: Any, types: ReadTypes) -> bool:
 
 
 def _type_of_address(address: str) -> str:
-    """As the policies read a configuration address: `data.aws_region.x` -> aws_region, `aws_kms_key.k` -> aws_kms_key."""
+    """The resource type of a configuration address, as the policies read it.
+
+    `data.aws_region.x` -> aws_region, `aws_kms_key.k` -> aws_kms_key."""
     parts = address.split(".")
     return parts[1] if address.startswith("data.") and len(parts) > 1 else parts[0]
 
@@ -117,11 +125,16 @@ def trim_plan(document: Any, types: ReadTypes) -> Any:
     if isinstance(document.get("planned_values"), dict):
         trimmed["planned_values"] = _trim_values(document["planned_values"], types)
     if isinstance(document.get("prior_state"), dict) and isinstance(document["prior_state"].get("values"), dict):
-        trimmed["prior_state"] = {**document["prior_state"],
-                                  "values": _trim_values(document["prior_state"]["values"], types)}
+        trimmed["prior_state"] = {
+            **document["prior_state"],
+            "values": _trim_values(document["prior_state"]["values"], types),
+        }
     if isinstance(document.get("resource_changes"), list):
-        trimmed["resource_changes"] = [change for change in document["resource_changes"]
-                                       if isinstance(change, dict) and _is_read(change.get("type"), types)]
+        trimmed["resource_changes"] = [
+            change
+            for change in document["resource_changes"]
+            if isinstance(change, dict) and _is_read(change.get("type"), types)
+        ]
     if isinstance(document.get("configuration"), dict):
         trimmed["configuration"] = _trim_configuration(document["configuration"], types)
     return trimmed
@@ -130,7 +143,7 @@ def trim_plan(document: Any, types: ReadTypes) -> Any:
 def _trim_values(values: dict, types: ReadTypes) -> dict:
     """planned_values / prior_state.values: the module tree with only the resources read (iterative)."""
     copy = dict(values)
-    stack = [(copy, "root_module")]
+    stack: list[tuple[Any, Any]] = [(copy, "root_module")]  # (a dict and its key, or a list and its index)
     while stack:
         parent, key = stack.pop()
         module = parent[key] if isinstance(parent, list) else parent.get(key)
@@ -138,8 +151,11 @@ def _trim_values(values: dict, types: ReadTypes) -> dict:
             continue
         module = parent[key] = dict(module)
         if isinstance(module.get("resources"), list):
-            module["resources"] = [resource for resource in module["resources"]
-                                   if isinstance(resource, dict) and _is_read(resource.get("type"), types)]
+            module["resources"] = [
+                resource
+                for resource in module["resources"]
+                if isinstance(resource, dict) and _is_read(resource.get("type"), types)
+            ]
         if isinstance(module.get("child_modules"), list):
             children = module["child_modules"] = list(module["child_modules"])
             stack.extend((children, index) for index in range(len(children)))
@@ -149,7 +165,7 @@ def _trim_values(values: dict, types: ReadTypes) -> dict:
 def _trim_configuration(configuration: dict, types: ReadTypes) -> dict:
     """configuration: the module tree (calls, outputs, variables) with only the resources read."""
     copy = dict(configuration)
-    stack = [(copy, "root_module")]
+    stack: list[tuple[Any, Any]] = [(copy, "root_module")]
     while stack:
         parent, key = stack.pop()
         module = parent[key] if isinstance(parent, list) else parent.get(key)
@@ -157,9 +173,13 @@ def _trim_configuration(configuration: dict, types: ReadTypes) -> dict:
             continue
         module = parent[key] = dict(module)
         if isinstance(module.get("resources"), list):
-            module["resources"] = [resource for resource in module["resources"] if not isinstance(resource, dict)
-                                   or not isinstance(resource.get("address"), str)
-                                   or _is_read(_type_of_address(resource["address"]), types)]
+            module["resources"] = [
+                resource
+                for resource in module["resources"]
+                if not isinstance(resource, dict)
+                or not isinstance(resource.get("address"), str)
+                or _is_read(_type_of_address(resource["address"]), types)
+            ]
         if isinstance(module.get("module_calls"), dict):
             calls = module["module_calls"] = dict(module["module_calls"])
             for name, call in calls.items():
@@ -202,17 +222,25 @@ def restart_with_go_gc_percent(module: str) -> None:
     os.execv would not keep the exit status). Call it before the embedded OPA is loaded."""
     if "GOGC" in os.environ or os.name != "posix":
         return
-    os.execve(sys.executable, [sys.executable, "-m", module, *sys.argv[1:]],
-              dict(os.environ, GOGC=GO_GC_PERCENT))
+    os.execve(sys.executable, [sys.executable, "-m", module, *sys.argv[1:]], dict(os.environ, GOGC=GO_GC_PERCENT))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ckv_im.opa", description=__doc__.split("\n\n")[0])
     parser.add_argument("plan", type=Path, help="a plan as `terraform show -json` prints it")
-    parser.add_argument("--policies", type=Path, default=DEFAULT_POLICIES,
-                        help="the policies directory (default: policies/ of this checkout)")
-    parser.add_argument("--data", type=Path, action="append", default=[],
-                        help="a JSON or YAML data document to merge in (e.g. exceptions); repeatable")
+    parser.add_argument(
+        "--policies",
+        type=Path,
+        default=DEFAULT_POLICIES,
+        help="the policies directory (default: policies/ of this checkout)",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        default=[],
+        help="a JSON or YAML data document to merge in (e.g. exceptions); repeatable",
+    )
     arguments = parser.parse_args(argv)
     try:
         document = read_document(arguments.plan)

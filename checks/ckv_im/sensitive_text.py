@@ -1,6 +1,6 @@
 """Finding personal data (CKV_IM_10) and credentials in URLs (CKV_IM_11) in strings.
 
-Semantics: ``../shared/spec/RULES.md``, rules CKV_IM_10 and CKV_IM_11.
+Semantics: docs/rules/CKV_IM_10.md and docs/rules/CKV_IM_11.md ("What it checks").
 
 Every description these functions return masks the value it is about, so a CI
 log that prints the finding does not repeat the e-mail address, phone number,
@@ -12,6 +12,7 @@ rules out every later position of the run), so a long run that never becomes a
 match is read once, not once per position. Everything here takes any input and
 never raises.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,26 +23,26 @@ from urllib.parse import unquote_plus, urlsplit
 
 from ckv_im.model import UnknownTemplate
 
-__all__ = ["personal_data_in", "url_credentials_in", "strings_in", "located_strings_in"]
+__all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credentials_in"]
 
 # A string built partly from values known only later (``owner ${Team}@example.com``) is scanned with
 # this character in place of each unresolved part: "the parts that could be resolved already break the
-# rule" (RULES.md). It is never part of an e-mail address, and a phone number that touches it could
-# be part of a longer number, so it is not reported.
+# rule" (docs/semantics.md#how-a-verdict-is-reached). It is never part of an e-mail address, and a phone
+# number that touches it could be part of a longer number, so it is not reported.
 UNRESOLVED = "\x00"
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 # -- e-mail addresses -----------------------------------------------------------------------------
-# RULES.md: [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
+# docs/rules/CKV_IM_10.md: [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 #
 # Two rewrites keep this linear without changing what it matches:
 # - The search form starts only where a run of local-part characters starts
-#   (look-behind). The leftmost match of the RULES.md pattern starts there too;
+#   (look-behind). The leftmost match of the documented pattern starts there too;
 #   without this, a long run with no "@" after it is re-read from every position.
 # - The domain is matched as [A-Za-z0-9-][A-Za-z0-9.-]*\.[A-Za-z]{2,}, a
 #   repeat of one character class that the regex engine backtracks in C. On a
 #   domain without "..", that is the same language and the same (rightmost
-#   ".xx") end as the RULES.md group repeat, which is slow on many labels.
+#   ".xx") end as the documented group repeat, which is slow on many labels.
 #   A match whose domain holds ".." is cut before the ".." and matched again
 #   (``_strict_domain_end``).
 _LOCAL = r"[A-Za-z0-9._%+-]"
@@ -60,14 +61,28 @@ _LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _PHONE = re.compile(r"(?<![0-9+])\+[0-9](?:[ .-]?[0-9]){7,14}(?![0-9]|[ .-][0-9])")
 
 # -- URLs -----------------------------------------------------------------------------------------
-# scheme://... up to whitespace, a quote, "<" or ">". The scheme is the RULES.md
-# scheme://; the match starts at the start of the run of scheme characters (so
+# scheme://... up to whitespace, a quote, "<" or ">". The scheme is the
+# scheme:// of docs/rules/CKV_IM_11.md; the match starts at the start of the run of scheme characters (so
 # "x.https://" is read once) and the scheme itself starts at its first letter.
 _URL_STOP = "\\s\"'`<>"
 _URL = re.compile(rf"(?<![A-Za-z0-9+.-])[0-9+.-]*+([A-Za-z][A-Za-z0-9+.-]*+://[^{_URL_STOP}]+)")
 _CREDENTIAL_PARAMETERS = (
-    "token", "access_token", "password", "passwd", "pwd", "secret", "client_secret", "api_key", "apikey",
-    "api-key", "access_key", "auth", "signature", "sig", "x-amz-signature", "x-amz-credential",
+    "token",
+    "access_token",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "auth",
+    "signature",
+    "sig",
+    "x-amz-signature",
+    "x-amz-credential",
     "x-amz-security-token",
 )
 
@@ -75,8 +90,7 @@ _CREDENTIAL_PARAMETERS = (
 def _character_pattern(char: str) -> str:
     """A regex for one character of a name as written in a query: either case, possibly %-encoded."""
     codes = sorted({f"{ord(char.lower()):02X}", f"{ord(char.upper()):02X}"})
-    escapes = "|".join(f"%{code[0]}[{code[1]}{code[1].lower()}]" if code[1].isalpha() else f"%{code}"
-                       for code in codes)
+    escapes = "|".join(f"%{code[0]}[{code[1]}{code[1].lower()}]" if code[1].isalpha() else f"%{code}" for code in codes)
     literal = re.escape(char) if char.lower() == char.upper() else f"[{char.lower()}{char.upper()}]"
     return f"(?:{literal}|{escapes})"
 
@@ -138,7 +152,7 @@ def personal_data_in(text: str) -> list[str]:
                 span_index += 1
             if span_index < len(email_spans) and email_spans[span_index][0] < end:
                 continue  # part of an e-mail address, already reported
-            if UNRESOLVED in text[max(start - 1, 0):start] + text[end:end + 2]:
+            if UNRESOLVED in text[max(start - 1, 0) : start] + text[end : end + 2]:
                 continue  # an unresolved part next to it may make it a longer number
             found.append((start, f"phone number {_mask_phone(match.group())}"))
     found.sort(key=lambda item: item[0])
@@ -146,7 +160,7 @@ def personal_data_in(text: str) -> list[str]:
 
 
 def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, local part, domain) of every match of the RULES.md e-mail pattern, as ``re.finditer`` would."""
+    """(start, end, local part, domain) of every match of the documented e-mail pattern, as ``re.finditer`` would."""
     pos, length = 0, len(text)
     while pos < length:
         match = None
@@ -161,16 +175,17 @@ def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
         start, domain_start = match.start(), match.start(2)
         end = match.end()
         if ".." in match.group(2):
-            end = _strict_domain_end(text, domain_start, text.index("..", domain_start))
-            if end is None:  # no address at this "@": go on after it
+            strict_end = _strict_domain_end(text, domain_start, text.index("..", domain_start))
+            if strict_end is None:  # no address at this "@": go on after it
                 pos = domain_start
                 continue
+            end = strict_end
         yield start, end, match.group(1), text[domain_start:end]
         pos = end
 
 
 def _strict_domain_end(text: str, start: int, double_dot: int) -> int | None:
-    """End of the RULES.md domain at ``start``: labels cannot be empty, so it ends before the first ".."."""
+    """End of the documented domain at ``start``: labels cannot be empty, so it ends before the first ".."."""
     match = _DOMAIN_AT.match(text, start, double_dot)
     return match.end() if match else None
 
@@ -191,7 +206,7 @@ def url_credentials_in(text: str) -> list[str]:
     A credential is a non-empty password in the user-info part
     (``scheme://user:secret@host``; ``user@host`` and ``user:@host`` carry
     none) or a query parameter whose URL-decoded name is, case-insensitively,
-    exactly one of the RULES.md names (``token``, ``X-Amz-Signature``, ...),
+    exactly one of the names docs/rules/CKV_IM_11.md lists (``token``, ``X-Amz-Signature``, ...),
     whatever its value. Query fields are separated by "&" or ";". Each
     credential name is reported once per URL, spelt as first written (decoded).
     Every description shows the URL with its password and the values of all its
@@ -243,7 +258,8 @@ def _split_url_by_hand(url: str) -> tuple[str, str, str, str | None, str | None]
 
 
 def _user_info(netloc: str) -> tuple[str | None, bool, str, str]:
-    """(user or None without user-info, has a ":" password part, password, host part) of a netloc, as urllib reads it."""
+    """(user or None without user-info, has a ":" password part, password, host part) of a netloc,
+    as urllib reads it."""
     user_info, at, host = netloc.rpartition("@")
     if not at:
         return None, False, "", netloc
@@ -265,8 +281,9 @@ def _masked_value(match: re.Match) -> str:
     return match.group(1) + _MASK
 
 
-def _shown_url(scheme: str, netloc: str, path: str, query: str | None, fragment: str | None,
-               mask_password: bool) -> str:
+def _shown_url(
+    scheme: str, netloc: str, path: str, query: str | None, fragment: str | None, mask_password: bool
+) -> str:
     """The URL with its password and the values of credential parameters masked, cut to 200 characters."""
     if mask_password:
         user, _, _, host = _user_info(netloc)
@@ -277,15 +294,14 @@ def _shown_url(scheme: str, netloc: str, path: str, query: str | None, fragment:
     visible = rest[:_MAX_URL_SHOWN]
     shown = f"{scheme}://{netloc}" + _SHOWN_CREDENTIAL_VALUE.sub(_masked_value, visible)
     if len(shown) > _MAX_URL_SHOWN or len(visible) < len(rest):
-        shown = shown[:_MAX_URL_SHOWN - 3] + "..."
+        shown = shown[: _MAX_URL_SHOWN - 3] + "..."
     return shown
 
 
 # -- walking resource configurations --------------------------------------------------------------
 MAX_DEPTH = 64
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")   # no "@", "+", "?", spaces or quotes: cannot hide a finding
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")  # no "@", "+", "?", spaces or quotes: cannot hide a finding
 _SCALAR_KEY_TYPES = (int, float, bool, type(None))
-_DONE = object()
 
 
 def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -321,8 +337,8 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
     open_ids = {id(value)}
     while stack:
         children, container_id = stack[-1]
-        child = next(children, _DONE)
-        if child is _DONE:
+        child = next(children, None)
+        if child is None:
             stack.pop()
             open_ids.discard(container_id)
             continue
@@ -349,14 +365,14 @@ def _children(container: Any, path: str, raw_path: tuple) -> Iterator[tuple[str,
                 continue
             item_path = _key_path(path, key, number)
             if isinstance(key, str):
-                yield f"{item_path} (key)", key, True, raw_path + (key,)
-            yield item_path, item, False, raw_path + (key,)
+                yield f"{item_path} (key)", key, True, (*raw_path, key)
+            yield item_path, item, False, (*raw_path, key)
     else:
         if len(container) == 1 and not isinstance(container[0], (dict, list, tuple)):
-            yield path, container[0], False, raw_path + (0,)
+            yield path, container[0], False, (*raw_path, 0)
             return
         for index, item in enumerate(container):
-            yield f"{path}[{index}]", item, False, raw_path + (index,)
+            yield f"{path}[{index}]", item, False, (*raw_path, index)
 
 
 def _key_path(path: str, key: Any, number: int) -> str:

@@ -13,12 +13,15 @@ the rendered configuration:
 The index is built in one pass over the vertices; nothing here walks the
 graph per resource.
 """
+
 from __future__ import annotations
 
+import json
 import logging
 import os
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ckv_im.hcl_expressions import parse_traversal
 
@@ -29,15 +32,17 @@ MISSING = object()  # an attribute that is not set at all
 
 @dataclass
 class Block:
-    kind: str            # resource, data, module, output, locals, variable, provider
-    type: str            # resource or data source type; "" for the other kinds
-    name: str            # resource name with its index (k[0]); the output, local, variable or module name
-    scope: str           # "" for the root module, else "module.a" or "module.a.module.b[\"x\"]"
-    address: str         # Checkov's resource address / provider address
-    conf: dict           # rendered configuration, Checkov-shaped (values wrapped in one-element lists)
-    raw: dict | None     # the same block as python-hcl2 parsed it, or None when not available
+    kind: str  # resource, data, module, output, locals, variable, provider
+    type: str  # resource or data source type; "" for the other kinds
+    name: str  # resource name with its index (k[0]); the output, local, variable or module name
+    scope: str  # "" for the root module, else "module.a" or "module.a.module.b[\"x\"]"
+    address: str  # Checkov's resource address / provider address
+    conf: dict  # rendered configuration, Checkov-shaped (values wrapped in one-element lists)
+    raw: dict | None  # the same block as python-hcl2 parsed it, or None when not available
     file_path: str
-    root_dir: str        # the root module's directory (path.root)
+    root_dir: str  # the root module's directory (path.root)
+    # variables: the tfvars file (terraform.tfvars, *.auto.tfvars, --var-file) Checkov took the value from
+    value_file: str | None = None
 
     @property
     def module_dir(self) -> str:  # path.module
@@ -49,31 +54,22 @@ class Block:
         return raw, self.conf.get(name, MISSING)
 
 
-def unwrap(value: Any) -> Any:
-    """Checkov and python-hcl2 wrap every attribute value in a one-element list."""
-    while isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return value
-
-
 @dataclass
 class GraphIndex:
-    resources: dict[str, Block] = field(default_factory=dict)                 # by address
-    data: dict[tuple[str, str, str], Block] = field(default_factory=dict)      # (scope, type, name)
-    outputs: dict[tuple[str, str], Block] = field(default_factory=dict)       # (scope, name)
-    locals: dict[tuple[str, str], Block] = field(default_factory=dict)        # (scope, name)
-    variables: dict[tuple[str, str], Block] = field(default_factory=dict)     # (scope, name)
+    resources: dict[str, Block] = field(default_factory=dict)  # by address
+    data: dict[tuple[str, str, str], Block] = field(default_factory=dict)  # (scope, type, name)
+    outputs: dict[tuple[str, str], Block] = field(default_factory=dict)  # (scope, name)
+    locals: dict[tuple[str, str], Block] = field(default_factory=dict)  # (scope, name)
+    variables: dict[tuple[str, str], Block] = field(default_factory=dict)  # (scope, name)
     module_calls: dict[tuple[str, str], Block] = field(default_factory=dict)  # (calling scope, module name)
-    providers: dict[str, Block] = field(default_factory=dict)                 # by provider address
-    # edges by source resource address: [(label, target block)] (resources and data only)
-    references: dict[str, list[tuple[str, Block]]] = field(default_factory=dict)
+    providers: dict[str, Block] = field(default_factory=dict)  # by provider address
 
-    def resources_of(self, types) -> Iterator[Block]:
+    def resources_of(self, types: Collection[str]) -> Iterator[Block]:
         return (block for block in self.resources.values() if block.type in types)
 
 
 # --- reading the graph ---------------------------------------------------------------------------
-def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
+def graph_vertices(graph: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
     if hasattr(graph, "node_indices"):  # rustworkx, Checkov's default
         for index in graph.node_indices():
             payload = graph[index]
@@ -84,15 +80,6 @@ def graph_vertices(graph) -> Iterator[tuple[Any, dict]]:
         for index, attributes in graph.nodes(data=True):
             if isinstance(attributes, dict):
                 yield index, attributes
-
-
-def graph_edges(graph) -> Iterator[tuple[Any, Any, str]]:
-    if hasattr(graph, "weighted_edge_list"):
-        for source, target, data in graph.weighted_edge_list():
-            yield source, target, (data or {}).get("label", "") if isinstance(data, dict) else ""
-    else:
-        for source, target, data in graph.edges(data=True):
-            yield source, target, (data or {}).get("label", "")
 
 
 def _module_field(module: Any, name: str) -> Any:
@@ -154,19 +141,12 @@ def join_scope(*parts: str) -> str:
     return ".".join(part for part in parts if part)
 
 
-def build_index(graph, raw_files: "RawFiles") -> GraphIndex:
+def build_index(graph: Any, raw_files: RawFiles) -> GraphIndex:
     index = GraphIndex()
-    by_vertex: dict[Any, Block] = {}
-    for vertex, attributes in graph_vertices(graph):
+    for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
-        if block is None:
-            continue
-        by_vertex[vertex] = block
-        _add(index, block)
-    for source, target, label in graph_edges(graph):
-        source_block, target_block = by_vertex.get(source), by_vertex.get(target)
-        if source_block and target_block and source_block.kind == "resource":
-            index.references.setdefault(source_block.address, []).append((label, target_block))
+        if block is not None:
+            _add(index, block)
     return index
 
 
@@ -219,7 +199,22 @@ def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
         address = attributes.get("__address__") or conf.get("__address__") or block_name
         raw_name = block_name.split(".")[0] if kind == "provider" else block_name
         raw = raw_files.block(file_path, kind, "", raw_name, conf)
-        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir)
+        value_file = _tfvars_file(attributes) if kind == "variable" else None
+        return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir, value_file)
+    return None
+
+
+def _tfvars_file(attributes: dict) -> str | None:
+    """The tfvars file a variable's value came from, as Checkov records it (the file that wins).
+
+    Checkov renders that value into the vertex with lists of one element unwrapped, so the
+    value itself is read again from the file (``RawFiles.tfvars_value``).
+    """
+    breadcrumbs = attributes.get("rendering_breadcrumbs_")
+    trail = breadcrumbs.get("default") if isinstance(breadcrumbs, dict) else None
+    for crumb in trail if isinstance(trail, list) else []:
+        if isinstance(crumb, dict) and crumb.get("type") == "tfvar" and isinstance(crumb.get("path"), str):
+            return crumb["path"]
     return None
 
 
@@ -239,6 +234,7 @@ class RawFiles:
         self._root: str | None = None  # unknown until set: then no file() read is allowed
         self._parsed: dict[str, dict] = {}
         self._lines: dict[str, list[str]] = {}
+        self._tfvars = TfvarsFiles()
 
     def set_scan_root(self, scan_root: str | None) -> None:
         self._root = os.path.realpath(scan_root) if scan_root else None
@@ -279,6 +275,10 @@ class RawFiles:
                     self._lines[path] = handle.read().splitlines()
         return self._lines[path]
 
+    def tfvars_value(self, path: str, name: str) -> Any:
+        """The value a tfvars file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING."""
+        return self._tfvars.value(path, name)
+
     def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
         candidates = self.parse(path).get((kind, type_, name), [])
         if len(candidates) > 1:  # several provider "aws" blocks: the one on the same line
@@ -289,6 +289,42 @@ class RawFiles:
     def local(self, path: str, name: str) -> dict | None:
         candidates = self.parse(path).get(("locals", "", name), [])
         return {name: candidates[0]} if len(candidates) == 1 else None
+
+
+class TfvarsFiles:
+    """The variable files Checkov took values from, parsed once each.
+
+    Only files Checkov itself took a variable's value from are read (see ``_tfvars_file``):
+    the scanned tree's terraform.tfvars and *.auto.tfvars, and files the user passed with --var-file.
+    """
+
+    MAX_BYTES = RawFiles.MAX_BYTES
+
+    def __init__(self) -> None:
+        self._assignments: dict[str, dict[str, Any] | None] = {}
+
+    def value(self, path: str, name: str) -> Any:
+        """The value the file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING."""
+        if path not in self._assignments:
+            self._assignments[path] = self._load(path)
+        assignments = self._assignments[path]
+        return assignments.get(name, MISSING) if isinstance(assignments, dict) else MISSING
+
+    def _load(self, path: str) -> dict[str, Any] | None:
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > self.MAX_BYTES:
+                return None
+            with open(path, encoding="utf-8-sig") as handle:
+                if path.endswith(".json"):  # Terraform's JSON variables files: values unwrapped
+                    document = json.load(handle)
+                    return {k: [v] for k, v in document.items()} if isinstance(document, dict) else None
+                import hcl2
+
+                parsed = hcl2.load(handle)
+        except Exception:  # an unreadable file: the variable keeps Checkov's rendering only
+            LOGGER.debug("ckv_im: tfvars parse failed for %s", path, exc_info=True)
+            return None
+        return parsed if isinstance(parsed, dict) else None
 
 
 def _index_blocks(parsed: dict | None) -> dict[tuple[str, str, str], list]:

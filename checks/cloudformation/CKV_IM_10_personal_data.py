@@ -1,20 +1,8 @@
-"""CKV_IM_10: No e-mail addresses or phone numbers in the tags and name fields of Incident Manager resources and keys.
+"""CKV_IM_10 for Checkov on CloudFormation and Serverless. The rule: ckv_im.catalogue and docs/rules/CKV_IM_10.md.
 
-Rule logic: ckv_im.rules.no_personal_data_in_names · docs/rules/CKV_IM_10.md · fixtures: CKV_IM_10 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_cloudformation import IncidentManagerCloudFormationCheck
-from ckv_im.cloudformation_model import IM_RESOURCE_PATTERNS, KEY_TYPES
-from ckv_im.rules import no_personal_data_in_names
+from ckv_im.checkov_cloudformation import CloudFormationCheck
 
-
-class NoPersonalDataInIncidentManagerNamesInCloudFormation(IncidentManagerCloudFormationCheck):
-    rule_id = "CKV_IM_10"
-    rule = staticmethod(no_personal_data_in_names)
-    subject = "im_resource_or_key"
-    resource_types = (*KEY_TYPES, *IM_RESOURCE_PATTERNS)
-    categories = (CheckCategories.GENERAL_SECURITY,)
-
-
-check = NoPersonalDataInIncidentManagerNamesInCloudFormation()
+check = CloudFormationCheck("CKV_IM_10")

@@ -1,18 +1,8 @@
-"""CKV_IM_1: An Incident Manager key must be a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT).
+"""CKV_IM_1 for Checkov on CloudFormation and Serverless. The rule: ckv_im.catalogue and docs/rules/CKV_IM_1.md.
 
-Rule logic: ckv_im.rules.symmetric_encryption_key · docs/rules/CKV_IM_1.md · fixtures: CKV_IM_1 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
 
-from ckv_im.checkov_cloudformation import IncidentManagerCloudFormationCheck
-from ckv_im.cloudformation_model import KEY_TYPES
-from ckv_im.rules import symmetric_encryption_key
+from ckv_im.checkov_cloudformation import CloudFormationCheck
 
-
-class IncidentManagerKeyIsSymmetricInCloudFormation(IncidentManagerCloudFormationCheck):
-    rule_id = "CKV_IM_1"
-    rule = staticmethod(symmetric_encryption_key)
-    subject = "keys"
-    resource_types = KEY_TYPES
-
-
-check = IncidentManagerKeyIsSymmetricInCloudFormation()
+check = CloudFormationCheck("CKV_IM_1")

@@ -1,18 +1,8 @@
-"""CKV_IM_2: An Incident Manager key must have no imported key material and live in no custom key store.
+"""CKV_IM_2 for Checkov on CloudFormation and Serverless. The rule: ckv_im.catalogue and docs/rules/CKV_IM_2.md.
 
-Rule logic: ckv_im.rules.no_imported_material_or_custom_store · docs/rules/CKV_IM_2.md · fixtures: CKV_IM_2 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
 
-from ckv_im.checkov_cloudformation import IncidentManagerCloudFormationCheck
-from ckv_im.cloudformation_model import KEY_TYPES
-from ckv_im.rules import no_imported_material_or_custom_store
+from ckv_im.checkov_cloudformation import CloudFormationCheck
 
-
-class IncidentManagerKeyHasNoImportedMaterialInCloudFormation(IncidentManagerCloudFormationCheck):
-    rule_id = "CKV_IM_2"
-    rule = staticmethod(no_imported_material_or_custom_store)
-    subject = "keys"
-    resource_types = KEY_TYPES
-
-
-check = IncidentManagerKeyHasNoImportedMaterialInCloudFormation()
+check = CloudFormationCheck("CKV_IM_2")

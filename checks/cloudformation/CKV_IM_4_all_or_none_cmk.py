@@ -1,18 +1,8 @@
-"""CKV_IM_4: A replication set uses customer managed keys in all Region entries, or in none.
+"""CKV_IM_4 for Checkov on CloudFormation and Serverless. The rule: ckv_im.catalogue and docs/rules/CKV_IM_4.md.
 
-Rule logic: ckv_im.rules.all_or_no_customer_managed_keys · docs/rules/CKV_IM_4.md · fixtures: CKV_IM_4 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
 
-from ckv_im.checkov_cloudformation import IncidentManagerCloudFormationCheck
-from ckv_im.cloudformation_model import REPLICATION_SET
-from ckv_im.rules import all_or_no_customer_managed_keys
+from ckv_im.checkov_cloudformation import CloudFormationCheck
 
-
-class ReplicationSetKeysAllOrNoneInCloudFormation(IncidentManagerCloudFormationCheck):
-    rule_id = "CKV_IM_4"
-    rule = staticmethod(all_or_no_customer_managed_keys)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
-
-
-check = ReplicationSetKeysAllOrNoneInCloudFormation()
+check = CloudFormationCheck("CKV_IM_4")

@@ -1,20 +1,8 @@
-"""CKV_IM_7: The key policy of an Incident Manager key grants Incident Manager kms:CreateGrant and kms:DescribeKey via its services.
+"""CKV_IM_7 for Checkov on CloudFormation and Serverless. The rule: ckv_im.catalogue and docs/rules/CKV_IM_7.md.
 
-Rule logic: ckv_im.rules.required_key_policy_statement · docs/rules/CKV_IM_7.md · fixtures: CKV_IM_7 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_cloudformation import IncidentManagerCloudFormationCheck
-from ckv_im.cloudformation_model import KEY_TYPES
-from ckv_im.rules import required_key_policy_statement
+from ckv_im.checkov_cloudformation import CloudFormationCheck
 
-
-class IncidentManagerKeyPolicyGrantInCloudFormation(IncidentManagerCloudFormationCheck):
-    rule_id = "CKV_IM_7"
-    rule = staticmethod(required_key_policy_statement)
-    subject = "keys"
-    resource_types = KEY_TYPES
-    categories = (CheckCategories.IAM,)
-
-
-check = IncidentManagerKeyPolicyGrantInCloudFormation()
+check = CloudFormationCheck("CKV_IM_7")

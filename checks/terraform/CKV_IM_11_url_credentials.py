@@ -1,20 +1,8 @@
-"""CKV_IM_11: No URL in an Incident Manager resource carries credentials.
+"""CKV_IM_11 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_11.md.
 
-Rule logic: ckv_im.rules.no_credentials_in_urls · docs/rules/CKV_IM_11.md · fixtures: CKV_IM_11 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import no_credentials_in_urls
-from ckv_im.terraform_model import IM_RESOURCE_PATTERNS
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class NoCredentialsInIncidentManagerUrls(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_11"
-    rule = staticmethod(no_credentials_in_urls)
-    subject = "im_resources"
-    resource_types = tuple(IM_RESOURCE_PATTERNS)
-    categories = (CheckCategories.SECRETS,)
-
-
-check = NoCredentialsInIncidentManagerUrls()
+check = TerraformCheck("CKV_IM_11")

@@ -1,18 +1,8 @@
-"""CKV_IM_13: Every Region entry of a replication set uses a customer managed key.
+"""CKV_IM_13 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_13.md.
 
-Rule logic: ckv_im.rules.customer_managed_keys_everywhere · docs/rules/CKV_IM_13.md · fixtures: CKV_IM_13 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import customer_managed_keys_everywhere
-from ckv_im.terraform_model import REPLICATION_SET
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class ReplicationSetCustomerManagedKeys(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_13"
-    rule = staticmethod(customer_managed_keys_everywhere)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
-
-
-check = ReplicationSetCustomerManagedKeys()
+check = TerraformCheck("CKV_IM_13")

@@ -1,20 +1,8 @@
-"""CKV_IM_16: the plan does not delete or disable a key a replication set still uses (Terraform plan JSON only).
+"""CKV_IM_16 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_16.md.
 
-Rule logic: ckv_im.rules.plan_keeps_used_keys · docs/rules/CKV_IM_16.md · fixtures: CKV_IM_16 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import plan_keeps_used_keys
-from ckv_im.terraform_model import REPLICATION_SET
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class PlanKeepsUsedKeys(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_16"
-    rule = staticmethod(plan_keeps_used_keys)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
-    categories = (CheckCategories.BACKUP_AND_RECOVERY,)
-
-
-check = PlanKeepsUsedKeys()
+check = TerraformCheck("CKV_IM_16")

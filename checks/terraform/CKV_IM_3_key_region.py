@@ -1,18 +1,8 @@
-"""CKV_IM_3: Every Region entry of a replication set must use a KMS key in that same Region.
+"""CKV_IM_3 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_3.md.
 
-Rule logic: ckv_im.rules.key_region_matches_entry · docs/rules/CKV_IM_3.md · fixtures: CKV_IM_3 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import key_region_matches_entry
-from ckv_im.terraform_model import REPLICATION_SET
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class ReplicationSetKeysInEntryRegion(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_3"
-    rule = staticmethod(key_region_matches_entry)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
-
-
-check = ReplicationSetKeysInEntryRegion()
+check = TerraformCheck("CKV_IM_3")

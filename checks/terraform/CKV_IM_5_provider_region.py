@@ -1,20 +1,8 @@
-"""CKV_IM_5: The Region of a replication set's provider must be one of its Regions.
+"""CKV_IM_5 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_5.md.
 
-Rule logic: ckv_im.rules.provider_region_is_replicated · docs/rules/CKV_IM_5.md · fixtures: CKV_IM_5 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import provider_region_is_replicated
-from ckv_im.terraform_model import REPLICATION_SET
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class ReplicationSetProviderRegionReplicated(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_5"
-    rule = staticmethod(provider_region_is_replicated)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
-    categories = (CheckCategories.GENERAL_SECURITY,)
-
-
-check = ReplicationSetProviderRegionReplicated()
+check = TerraformCheck("CKV_IM_5")

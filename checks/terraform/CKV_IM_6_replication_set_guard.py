@@ -1,20 +1,8 @@
-"""CKV_IM_6: A replication set is guarded against deletion: deleting it deletes all Incident Manager data.
+"""CKV_IM_6 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_6.md.
 
-Rule logic: ckv_im.rules.replication_set_deletion_guard · docs/rules/CKV_IM_6.md · fixtures: CKV_IM_6 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import replication_set_deletion_guard
-from ckv_im.terraform_model import REPLICATION_SET
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class ReplicationSetDeletionGuard(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_6"
-    rule = staticmethod(replication_set_deletion_guard)
-    subject = "replication_sets"
-    resource_types = (REPLICATION_SET,)
-    categories = (CheckCategories.BACKUP_AND_RECOVERY,)
-
-
-check = ReplicationSetDeletionGuard()
+check = TerraformCheck("CKV_IM_6")

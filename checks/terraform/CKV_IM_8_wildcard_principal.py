@@ -1,20 +1,8 @@
-"""CKV_IM_8: The Incident Manager statement of a key policy names no wildcard principal without an account condition.
+"""CKV_IM_8 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_8.md.
 
-Rule logic: ckv_im.rules.no_wildcard_principal · docs/rules/CKV_IM_8.md · fixtures: CKV_IM_8 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import no_wildcard_principal
-from ckv_im.terraform_model import KEY_TYPES
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class IncidentManagerKeyPolicyNoWildcardPrincipal(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_8"
-    rule = staticmethod(no_wildcard_principal)
-    subject = "keys"
-    resource_types = KEY_TYPES
-    categories = (CheckCategories.IAM,)
-
-
-check = IncidentManagerKeyPolicyNoWildcardPrincipal()
+check = TerraformCheck("CKV_IM_8")

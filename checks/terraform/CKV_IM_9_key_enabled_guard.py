@@ -1,20 +1,8 @@
-"""CKV_IM_9: An Incident Manager key is enabled and guarded against deletion.
+"""CKV_IM_9 for Checkov on Terraform (HCL, JSON and plan JSON). The rule: ckv_im.catalogue and docs/rules/CKV_IM_9.md.
 
-Rule logic: ckv_im.rules.key_enabled_and_guarded · docs/rules/CKV_IM_9.md · fixtures: CKV_IM_9 in fixtures/expected_results.yaml
+Checkov runs the check objects of the files it loads from --external-checks-dir: this file only gives it one.
 """
-from checkov.common.models.enums import CheckCategories
 
-from ckv_im.checkov_terraform import IncidentManagerTerraformCheck
-from ckv_im.rules import key_enabled_and_guarded
-from ckv_im.terraform_model import KEY_TYPES
+from ckv_im.checkov_terraform import TerraformCheck
 
-
-class IncidentManagerKeyEnabledAndGuarded(IncidentManagerTerraformCheck):
-    rule_id = "CKV_IM_9"
-    rule = staticmethod(key_enabled_and_guarded)
-    subject = "keys"
-    resource_types = KEY_TYPES
-    categories = (CheckCategories.BACKUP_AND_RECOVERY,)
-
-
-check = IncidentManagerKeyEnabledAndGuarded()
+check = TerraformCheck("CKV_IM_9")

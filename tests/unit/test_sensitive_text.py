@@ -1,4 +1,5 @@
 """ckv_im.sensitive_text: personal data (CKV_IM_10), credentials in URLs (CKV_IM_11), walking configurations."""
+
 from __future__ import annotations
 
 import random
@@ -10,12 +11,26 @@ import pytest
 
 from ckv_im.sensitive_text import MAX_DEPTH, personal_data_in, strings_in, url_credentials_in
 
-# The e-mail pattern exactly as RULES.md writes it: the module must find what it finds.
+# The e-mail pattern exactly as docs/rules/CKV_IM_10.md writes it: the module must find what it finds.
 SPEC_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 CREDENTIAL_NAMES = [
-    "token", "access_token", "password", "passwd", "pwd", "secret", "client_secret", "api_key", "apikey",
-    "api-key", "access_key", "auth", "signature", "sig", "x-amz-signature", "x-amz-credential",
+    "token",
+    "access_token",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "auth",
+    "signature",
+    "sig",
+    "x-amz-signature",
+    "x-amz-credential",
     "x-amz-security-token",
 ]
 
@@ -25,32 +40,40 @@ def mixed_case(name: str) -> str:
 
 
 # -- e-mail addresses -----------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("jane@example.com", ["e-mail address j***@example.com"]),
-    ("Escalate to jane.doe@corp.example.co.uk, then page on-call.", ["e-mail address j***@corp.example.co.uk"]),
-    ("owner=ops+pager@example.org", ["e-mail address o***@example.org"]),
-    ("JANE@EXAMPLE.COM", ["e-mail address J***@EXAMPLE.COM"]),
-    ("a@b.com and c_d@e-f.io; x%y@z.net",
-     ["e-mail address a***@b.com", "e-mail address c***@e-f.io", "e-mail address x***@z.net"]),
-    # After a match the scan resumes inside the same run of characters, as re.finditer does.
-    ("a@b.com.x@c.org", ["e-mail address a***@b.com", "e-mail address .***@c.org"]),
-    # An empty label ends the domain: the address is what comes before "..".
-    ("j@example.com..evil", ["e-mail address j***@example.com"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jane@example.com", ["e-mail address j***@example.com"]),
+        ("Escalate to jane.doe@corp.example.co.uk, then page on-call.", ["e-mail address j***@corp.example.co.uk"]),
+        ("owner=ops+pager@example.org", ["e-mail address o***@example.org"]),
+        ("JANE@EXAMPLE.COM", ["e-mail address J***@EXAMPLE.COM"]),
+        (
+            "a@b.com and c_d@e-f.io; x%y@z.net",
+            ["e-mail address a***@b.com", "e-mail address c***@e-f.io", "e-mail address x***@z.net"],
+        ),
+        # After a match the scan resumes inside the same run of characters, as re.finditer does.
+        ("a@b.com.x@c.org", ["e-mail address a***@b.com", "e-mail address .***@c.org"]),
+        # An empty label ends the domain: the address is what comes before "..".
+        ("j@example.com..evil", ["e-mail address j***@example.com"]),
+    ],
+)
 def test_email_addresses_are_found_and_masked(text, expected):
     assert personal_data_in(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "name@localhost",          # no top-level domain
-    "name@example.c",          # one-letter top-level domain
-    "name@example.123",        # numeric top-level domain
-    "@example.com",            # no local part
-    "name@.example.com",       # empty first label
-    "name@example..com",       # empty label before the only top-level domain
-    "name at example dot com",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name@localhost",  # no top-level domain
+        "name@example.c",  # one-letter top-level domain
+        "name@example.123",  # numeric top-level domain
+        "@example.com",  # no local part
+        "name@.example.com",  # empty first label
+        "name@example..com",  # empty label before the only top-level domain
+        "name at example dot com",
+        "",
+    ],
+)
 def test_text_that_is_no_email_address_is_not_flagged(text):
     assert personal_data_in(text) == []
 
@@ -68,7 +91,7 @@ def _address_like_text(rng: random.Random) -> str:
 
 
 def test_email_finding_matches_the_rules_md_pattern_on_random_text():
-    """The linear-time rewrite finds exactly the addresses re.finditer finds with the RULES.md pattern."""
+    """The linear-time rewrite finds exactly the addresses re.finditer finds with the documented pattern."""
     rng = random.Random(20251107)
     texts_with_addresses = 0
     for _ in range(5000):
@@ -77,43 +100,49 @@ def test_email_finding_matches_the_rules_md_pattern_on_random_text():
         texts_with_addresses += bool(matches)
         expected = [f"e-mail address {m[0]}***@{m.split('@', 1)[1]}" for m in matches]
         assert [f for f in personal_data_in(text) if f.startswith("e-mail")] == expected, text
-    assert texts_with_addresses > 1000   # the generator really produces addresses
+    assert texts_with_addresses > 1000  # the generator really produces addresses
 
 
 # -- phone numbers --------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("+442079460958", "phone number +44 ******** 58"),
-    ("Call +44 20 7946 0958 for the bridge", "phone number +44 ******** 58"),
-    ("+44.20.7946.0958", "phone number +44 ******** 58"),
-    ("+1-202-555-0143", "phone number +12 ******** 43"),
-    ("+1 202.555-0143", "phone number +12 ******** 43"),
-    ("+12345678", "phone number +12 ******** 78"),              # 8 digits: the minimum
-    ("+123456789012345", "phone number +12 ******** 45"),       # 15 digits: the maximum
-    ("on-call: +44 20 7946 0958.", "phone number +44 ******** 58"),  # a full stop ends a sentence, not a number
-    ("tel:+442079460958", "phone number +44 ******** 58"),
-    ("+44207946095.8", "phone number +44 ******** 58"),    # separator + digit that keeps it within 15 digits
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("+442079460958", "phone number +44 ******** 58"),
+        ("Call +44 20 7946 0958 for the bridge", "phone number +44 ******** 58"),
+        ("+44.20.7946.0958", "phone number +44 ******** 58"),
+        ("+1-202-555-0143", "phone number +12 ******** 43"),
+        ("+1 202.555-0143", "phone number +12 ******** 43"),
+        ("+12345678", "phone number +12 ******** 78"),  # 8 digits: the minimum
+        ("+123456789012345", "phone number +12 ******** 45"),  # 15 digits: the maximum
+        ("on-call: +44 20 7946 0958.", "phone number +44 ******** 58"),  # a full stop ends a sentence, not a number
+        ("tel:+442079460958", "phone number +44 ******** 58"),
+        ("+44207946095.8", "phone number +44 ******** 58"),  # separator + digit that keeps it within 15 digits
+    ],
+)
 def test_e164_phone_numbers_are_found_and_masked(text, expected):
     assert personal_data_in(text) == [expected]
 
 
-@pytest.mark.parametrize("text", [
-    "+1234567",                     # 7 digits: too few
-    "+1 234 567",                   # 7 digits with separators
-    "+1234567890123456",            # 16 digits: too many
-    "+44 20 7946 0958 1234",        # continues as a longer number after a separator
-    "+123456789012345.6",           # 15 digits, then separator + digit: a 16-digit number
-    "+123456789012345-6789",
-    "0+442079460958",               # preceded by a digit
-    "123+44207946095",              # preceded by a digit run
-    "++442079460958",               # preceded by "+"
-    "+44  2079460958",              # double separator: "+44" alone is too short
-    "+44 20--7946 0958",            # double separator
-    "+44 20 .7946 0958",            # two different separators in a row
-    "442079460958",                 # no "+"
-    "+ 442079460958",               # separator before the first digit
-    "version 1.2.3+20250101",       # build metadata, preceded by a digit
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+1234567",  # 7 digits: too few
+        "+1 234 567",  # 7 digits with separators
+        "+1234567890123456",  # 16 digits: too many
+        "+44 20 7946 0958 1234",  # continues as a longer number after a separator
+        "+123456789012345.6",  # 15 digits, then separator + digit: a 16-digit number
+        "+123456789012345-6789",
+        "0+442079460958",  # preceded by a digit
+        "123+44207946095",  # preceded by a digit run
+        "++442079460958",  # preceded by "+"
+        "+44  2079460958",  # double separator: "+44" alone is too short
+        "+44 20--7946 0958",  # double separator
+        "+44 20 .7946 0958",  # two different separators in a row
+        "442079460958",  # no "+"
+        "+ 442079460958",  # separator before the first digit
+        "version 1.2.3+20250101",  # build metadata, preceded by a digit
+    ],
+)
 def test_text_that_is_no_e164_number_is_not_flagged(text):
     assert personal_data_in(text) == []
 
@@ -132,11 +161,14 @@ def test_a_phone_number_inside_an_email_address_is_reported_once():
     assert personal_data_in("+442079460958@example.com") == ["e-mail address +***@example.com"]
 
 
-@pytest.mark.parametrize("text, secrets", [
-    ("jane.doe@example.com", ["jane.doe", "jane.doe@example.com"]),
-    ("+44 20 7946 0958", ["7946", "2079460958", "+44 20 7946 0958"]),
-    ("+1-202-555-0143", ["202", "555", "2025550143"]),
-])
+@pytest.mark.parametrize(
+    "text, secrets",
+    [
+        ("jane.doe@example.com", ["jane.doe", "jane.doe@example.com"]),
+        ("+44 20 7946 0958", ["7946", "2079460958", "+44 20 7946 0958"]),
+        ("+1-202-555-0143", ["202", "555", "2025550143"]),
+    ],
+)
 def test_personal_data_descriptions_do_not_repeat_the_value(text, secrets):
     findings = personal_data_in(text)
     assert len(findings) == 1
@@ -155,26 +187,40 @@ def test_non_string_input_gives_no_finding(value):
 
 
 # -- credentials in URLs --------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("https://user:s3cr3t@hooks.example.com/x",
-     ["URL https://user:***@hooks.example.com/x carries a password in its user-info"]),
-    ("webhook ftp://deploy:hunter2@files.example.com:2121/in today",
-     ["URL ftp://deploy:***@files.example.com:2121/in carries a password in its user-info"]),
-    ("https://:onlypassword@h.example.com/",
-     ["URL https://:***@h.example.com/ carries a password in its user-info"]),
-    ("https://user:p@ss@h.example.com/",   # the last "@" ends the user-info
-     ["URL https://user:***@h.example.com/ carries a password in its user-info"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "https://user:s3cr3t@hooks.example.com/x",
+            ["URL https://user:***@hooks.example.com/x carries a password in its user-info"],
+        ),
+        (
+            "webhook ftp://deploy:hunter2@files.example.com:2121/in today",
+            ["URL ftp://deploy:***@files.example.com:2121/in carries a password in its user-info"],
+        ),
+        (
+            "https://:onlypassword@h.example.com/",
+            ["URL https://:***@h.example.com/ carries a password in its user-info"],
+        ),
+        (
+            "https://user:p@ss@h.example.com/",  # the last "@" ends the user-info
+            ["URL https://user:***@h.example.com/ carries a password in its user-info"],
+        ),
+    ],
+)
 def test_password_in_user_info_is_flagged(text, expected):
     assert url_credentials_in(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "https://user@hooks.example.com/x",        # user only
-    "https://user:@hooks.example.com/x",       # empty password
-    "https://hooks.example.com/path/user:secret@x",   # "@" in the path, not the user-info
-    "https://hooks.example.com/x#user:secret@x",      # nor in the fragment
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://user@hooks.example.com/x",  # user only
+        "https://user:@hooks.example.com/x",  # empty password
+        "https://hooks.example.com/path/user:secret@x",  # "@" in the path, not the user-info
+        "https://hooks.example.com/x#user:secret@x",  # nor in the fragment
+    ],
+)
 def test_user_info_without_a_password_is_not_flagged(text):
     assert url_credentials_in(text) == []
 
@@ -184,8 +230,10 @@ def test_user_info_without_a_password_is_not_flagged(text):
 def test_every_credential_parameter_name_is_flagged_in_any_case(name, spelling):
     written = spelling(name)
     findings = url_credentials_in(f"https://hooks.example.com/x?region=eu&{written}=SECRETVALUE&v=2")
-    assert findings == [f'URL https://hooks.example.com/x?region=eu&{written}=***&v=2 '
-                        f'carries credentials in query parameter "{written}"']
+    assert findings == [
+        f"URL https://hooks.example.com/x?region=eu&{written}=***&v=2 "
+        f'carries credentials in query parameter "{written}"'
+    ]
 
 
 @pytest.mark.parametrize("name", CREDENTIAL_NAMES)
@@ -197,23 +245,40 @@ def test_url_encoded_parameter_names_are_decoded_before_comparing(name):
     assert "SECRETVALUE" not in findings[0]
 
 
-@pytest.mark.parametrize("query", [
-    "tokenizer=bpe", "my_token=abc", "token2=abc", "xtoken=abc", "access-token=abc", "api key=abc",
-    "api+key=abc",                  # "+" decodes to a space
-    "signatures=abc", "sigma=1", "authority=abc", "passwords=abc", "x-amz-signature-version=4",
-    "to%6Bens=abc", "%20token=abc",
-    "q=token", "next=/login?token",  # "token" as a value, not a name
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tokenizer=bpe",
+        "my_token=abc",
+        "token2=abc",
+        "xtoken=abc",
+        "access-token=abc",
+        "api key=abc",
+        "api+key=abc",  # "+" decodes to a space
+        "signatures=abc",
+        "sigma=1",
+        "authority=abc",
+        "passwords=abc",
+        "x-amz-signature-version=4",
+        "to%6Bens=abc",
+        "%20token=abc",
+        "q=token",
+        "next=/login?token",  # "token" as a value, not a name
+    ],
+)
 def test_look_alike_parameter_names_are_not_flagged(query):
     assert url_credentials_in(f"https://h.example.com/?{query}") == []
 
 
-@pytest.mark.parametrize("url, name", [
-    ("https://h.example.com/?token", "token"),          # RULES.md judges the name, whatever the value
-    ("https://h.example.com/?token=", "token"),
-    ("https://h.example.com/?a=1;pwd=abc", "pwd"),      # ";" separates fields too
-    ("https://h.example.com/x?Sig=abc#frag", "Sig"),
-])
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("https://h.example.com/?token", "token"),  # CKV_IM_11 judges the name, whatever the value
+        ("https://h.example.com/?token=", "token"),
+        ("https://h.example.com/?a=1;pwd=abc", "pwd"),  # ";" separates fields too
+        ("https://h.example.com/x?Sig=abc#frag", "Sig"),
+    ],
+)
 def test_credential_parameter_edge_forms(url, name):
     findings = url_credentials_in(url)
     assert len(findings) == 1
@@ -222,12 +287,17 @@ def test_credential_parameter_edge_forms(url, name):
 
 
 def test_presigned_s3_url_reports_each_credential_parameter_once():
-    url = ("https://bucket.s3.amazonaws.com/key?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-           "&X-Amz-Credential=AKIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request"
-           "&X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE&X-Amz-Signature=deadbeef&X-Amz-Expires=60")
+    url = (
+        "https://bucket.s3.amazonaws.com/key?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Credential=AKIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request"
+        "&X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE&X-Amz-Signature=deadbeef&X-Amz-Expires=60"
+    )
     findings = url_credentials_in(url)
     assert [f.rsplit(" ", 1)[1] for f in findings] == [
-        '"X-Amz-Credential"', '"X-Amz-Security-Token"', '"X-Amz-Signature"']
+        '"X-Amz-Credential"',
+        '"X-Amz-Security-Token"',
+        '"X-Amz-Signature"',
+    ]
     for finding in findings:
         for secret in ("AKIAEXAMPLE", "FQoGZXIvYXdzEXAMPLE", "deadbeef"):
             assert secret not in finding
@@ -249,8 +319,10 @@ def test_password_and_parameter_in_one_url_mask_both_everywhere():
 
 
 def test_multiple_urls_in_one_string():
-    text = ('see https://a.example.com/?token=T1, "https://u:P2@b.example.com/" '
-            "<https://c.example.com/?q=1> and ftp://d.example.com/?sig=S3")
+    text = (
+        'see https://a.example.com/?token=T1, "https://u:P2@b.example.com/" '
+        "<https://c.example.com/?q=1> and ftp://d.example.com/?sig=S3"
+    )
     findings = url_credentials_in(text)
     assert findings == [
         'URL https://a.example.com/?token=*** carries credentials in query parameter "token"',
@@ -260,35 +332,50 @@ def test_multiple_urls_in_one_string():
     assert not any(secret in " ".join(findings) for secret in ("T1", "P2", "S3"))
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("http://[::1?token=abc", ['URL http://[::1?token=*** carries credentials in query parameter "token"']),
-    ("http://user:abc@[::1/x", ["URL http://user:***@[::1/x carries a password in its user-info"]),
-    ("http://]?token=abc", ['URL http://]?token=*** carries credentials in query parameter "token"']),
-    # A netloc with a character that NFKC-normalises to "/": urllib refuses it.
-    ("http://user:abc@host\uff0fpath", ["URL http://user:***@host\uff0fpath carries a password in its user-info"]),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("http://[::1?token=abc", ['URL http://[::1?token=*** carries credentials in query parameter "token"']),
+        ("http://user:abc@[::1/x", ["URL http://user:***@[::1/x carries a password in its user-info"]),
+        ("http://]?token=abc", ['URL http://]?token=*** carries credentials in query parameter "token"']),
+        # A netloc with a character that NFKC-normalises to "/": urllib refuses it.
+        ("http://user:abc@host\uff0fpath", ["URL http://user:***@host\uff0fpath carries a password in its user-info"]),
+    ],
+)
 def test_netlocs_urllib_rejects_are_still_judged(url, expected):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"IPv6|NFKC"):
         urlsplit(url)
     assert url_credentials_in(url) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "http://[::1", "http://[", "http://[::1]:notaport/?q=1", "https://", "://user:pw@host", "a://",
-    "http://[::1]:99999999999999999999/", "x:/" * 50,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://[::1",
+        "http://[",
+        "http://[::1]:notaport/?q=1",
+        "https://",
+        "://user:pw@host",
+        "a://",
+        "http://[::1]:99999999999999999999/",
+        "x:/" * 50,
+    ],
+)
 def test_odd_urls_never_raise(text):
     assert url_credentials_in(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "token=abc&password=xyz",                   # a query without a URL
-    "user:secret@host.example.com",             # user-info without a scheme
-    "mailto:user:secret@example.com",           # no "//"
-    "Rotate the api_key weekly; see the runbook.",
-    "https://docs.example.com/runbooks/rotate-token",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token=abc&password=xyz",  # a query without a URL
+        "user:secret@host.example.com",  # user-info without a scheme
+        "mailto:user:secret@example.com",  # no "//"
+        "Rotate the api_key weekly; see the runbook.",
+        "https://docs.example.com/runbooks/rotate-token",
+        "",
+    ],
+)
 def test_text_without_a_credential_url_is_not_flagged(text):
     assert url_credentials_in(text) == []
 
@@ -322,18 +409,28 @@ def test_strings_in_walks_a_checkov_shaped_resource():
         "__end_line__": 30,
         "__address__": "aws_ssmincidents_response_plan.main",
         "name": ["critical-incidents"],
-        "incident_template": [{
-            "title": ["Database down"],
-            "impact": [1],
-            "incident_tags": [{"Owner": "jane@example.com"}],
-            "notification_target": [{"sns_topic_arn": ["arn:aws:sns:eu-west-1:111122223333:im"]}],
-        }],
+        "incident_template": [
+            {
+                "title": ["Database down"],
+                "impact": [1],
+                "incident_tags": [{"Owner": "jane@example.com"}],
+                "notification_target": [{"sns_topic_arn": ["arn:aws:sns:eu-west-1:111122223333:im"]}],
+            }
+        ],
         "engagements": [["arn:a", "arn:b"]],
         "tags": {"Team": "sre", "Cost Center": "42"},
-        "action": [{"ssm_automation": [{"parameter": [
-            {"name": ["url"], "values": [["https://h.example.com/?token=x"]]},
-            {"name": ["regions"], "values": [["eu-west-1", "us-east-1"]]},
-        ]}]}],
+        "action": [
+            {
+                "ssm_automation": [
+                    {
+                        "parameter": [
+                            {"name": ["url"], "values": [["https://h.example.com/?token=x"]]},
+                            {"name": ["regions"], "values": [["eu-west-1", "us-east-1"]]},
+                        ]
+                    }
+                ]
+            }
+        ],
     }
     assert list(strings_in(config)) == [
         ("name (key)", "name"),
@@ -393,16 +490,21 @@ def test_strings_in_never_puts_a_sensitive_key_into_a_path():
         assert "jane" not in path and "pw" not in path
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("plain", [("", "plain")]),
-    (["only"], [("", "only")]),
-    (("a", "b"), [("[0]", "a"), ("[1]", "b")]),
-    ({1: "one", None: "none", (1, 2): "pair", 2.5: "half"},
-     [("[1]", "one"), ("[None]", "none"), ("[<key #3>]", "pair"), ("[2.5]", "half")]),
-    (42, []),
-    (None, []),
-    ({"a": [None, 1.5, False]}, [("a (key)", "a")]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("plain", [("", "plain")]),
+        (["only"], [("", "only")]),
+        (("a", "b"), [("[0]", "a"), ("[1]", "b")]),
+        (
+            {1: "one", None: "none", (1, 2): "pair", 2.5: "half"},
+            [("[1]", "one"), ("[None]", "none"), ("[<key #3>]", "pair"), ("[2.5]", "half")],
+        ),
+        (42, []),
+        (None, []),
+        ({"a": [None, 1.5, False]}, [("a (key)", "a")]),
+    ],
+)
 def test_strings_in_on_scalars_and_odd_keys(value, expected):
     assert list(strings_in(value)) == expected
 
@@ -411,9 +513,9 @@ def test_strings_in_on_very_deep_nesting_neither_recurses_nor_loops():
     deep: object = "bottom"
     for _ in range(100_000):
         deep = {"k": [deep, "side"]}
-    pairs = list(strings_in(deep))          # no RecursionError
+    pairs = list(strings_in(deep))  # no RecursionError
     assert ("k[1]", "side") in pairs
-    assert "bottom" not in [text for _, text in pairs]   # beyond the depth cap
+    assert "bottom" not in [text for _, text in pairs]  # beyond the depth cap
     assert len(pairs) <= 2 * MAX_DEPTH
 
 
@@ -434,13 +536,16 @@ def test_strings_in_survives_self_references():
 
 
 def test_strings_in_feeds_the_finders():
-    config = {"tags": {"Owner": "jane@example.com"},
-              "chat_channel": [{"webhook": ["https://h.example.com/?token=abc"]}]}
+    config = {
+        "tags": {"Owner": "jane@example.com"},
+        "chat_channel": [{"webhook": ["https://h.example.com/?token=abc"]}],
+    }
     personal = [f"{path}: {f}" for path, text in strings_in(config) for f in personal_data_in(text)]
     urls = [f"{path}: {f}" for path, text in strings_in(config) for f in url_credentials_in(text)]
     assert personal == ["tags.Owner: e-mail address j***@example.com"]
-    assert urls == ['chat_channel[0].webhook: URL https://h.example.com/?token=*** '
-                    'carries credentials in query parameter "token"']
+    assert urls == [
+        'chat_channel[0].webhook: URL https://h.example.com/?token=*** carries credentials in query parameter "token"'
+    ]
 
 
 # -- performance ----------------------------------------------------------------------------------
@@ -463,9 +568,17 @@ ADVERSARIAL = {
     "prose": "The on-call engineer restores service, then writes the review. " * (FIVE_MB // 64),
 }
 EXPECTED_COUNTS = {
-    "letters then @": (0, 0), "local parts without domains": (0, 0), "many labels, no top-level domain": (0, 0),
-    "many labels then ..": (0, 0), "digits after +": (0, 0), "separated digits": (0, 0), "plus signs": (0, 0),
-    "scheme run": (0, 1), "huge query": (0, 1), "huge encoded query": (0, 0), "separators only": (0, 0),
+    "letters then @": (0, 0),
+    "local parts without domains": (0, 0),
+    "many labels, no top-level domain": (0, 0),
+    "many labels then ..": (0, 0),
+    "digits after +": (0, 0),
+    "separated digits": (0, 0),
+    "plus signs": (0, 0),
+    "scheme run": (0, 1),
+    "huge query": (0, 1),
+    "huge encoded query": (0, 0),
+    "separators only": (0, 0),
     "prose": (0, 0),
 }
 
