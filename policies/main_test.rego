@@ -3,6 +3,7 @@ package incident_manager_test.main
 import rego.v1
 
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 # a plan with one finding: CKV_IM_13 on the replication set
 _plan := plans.plan([plans.replication_set([{"name": "us-east-1"}])])
@@ -45,7 +46,7 @@ test_exceptions_data_of_another_shape_is_ignored if {
 
 test_input_that_is_no_plan_warns if {
 	[warning] := [w | some w in data.incident_manager.warn with input as {"Resources": {}}]
-	contains(warning.msg, "not a Terraform plan")
+	contains(warning.msg, "neither a Terraform plan")
 	count(data.incident_manager.warn) == 0 with input as _plan
 }
 
@@ -53,4 +54,62 @@ test_input_that_is_no_plan_warns if {
 # naming "" exempts the input's deny findings (tests/test_rego_conftest.py runs that query).
 test_no_exception_rule_is_defined_by_the_pack if {
 	not data.incident_manager.exception with input as _plan
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+# a template with one finding: CKV_IM_6 on the replication set (DeletionPolicy Delete)
+_template(metadata) := templates.template({
+	"Key": templates.key({}),
+	"Set": object.union(
+		templates.replication_set_with([templates.entry(templates.ref("AWS::Region"), templates.get_att("Key", "Arn"))], {}, {"DeletionPolicy": "Delete"}),
+		metadata,
+	),
+})
+
+test_deny_judges_a_template_through_the_same_entry_point if {
+	templates.denied(_template({})) == {["CKV_IM_6", templates.set_name]}
+	count(data.incident_manager.warn) == 0 with input as _template({})
+}
+
+test_an_exception_removes_a_template_finding if {
+	exceptions := [{"id": "CKV_IM_6", "resource": templates.set_name, "reason": "guarded by an AWS Backup vault lock"}]
+	data.incident_manager.deny == set() with input as _template({}) with data.incident_manager.exceptions as exceptions
+	[finding] := [f | some f in data.incident_manager.suppressed with input as _template({}) with data.incident_manager.exceptions as exceptions]
+	finding.id == "CKV_IM_6"
+}
+
+test_a_checkov_skip_in_resource_metadata_suppresses_the_finding if {
+	document := _template({"Metadata": {"checkov": {"skip": [{"id": "CKV_IM_6", "comment": "guarded outside this stack"}]}}})
+	templates.denied(document) == set()
+	{f.id | some f in data.incident_manager.suppressed with input as document} == {"CKV_IM_6"}
+}
+
+test_a_cfn_lint_ignore_check_in_resource_metadata_suppresses_the_finding if {
+	document := _template({"Metadata": {"cfn-lint": {"config": {"ignore_checks": ["W9006"]}}}})
+	templates.denied(document) == set()
+}
+
+test_metadata_suppressions_of_other_rules_or_resources_remove_nothing if {
+	other_rule := _template({"Metadata": {"checkov": {"skip": [{"id": "CKV_IM_13"}]}, "cfn-lint": {"config": {"ignore_checks": ["E9006", "W9013"]}}}})
+	templates.denied(other_rule) == {["CKV_IM_6", templates.set_name]}
+	on_the_key := templates.template({
+		"Key": object.union(templates.key({}), {"Metadata": {"checkov": {"skip": [{"id": "CKV_IM_6"}]}}}),
+		"Set": _template({}).Resources.Set,
+	})
+	templates.denied(on_the_key) == {["CKV_IM_6", templates.set_name]}
+}
+
+# YAML read without CloudFormation's tags: `!Ref AWS::Region` became "AWS::Region", `!GetAtt Key.Arn` "Key.Arn"
+test_a_template_that_lost_its_short_form_tags_warns if {
+	document := templates.template({
+		"Key": templates.key({}),
+		"Set": templates.replication_set([templates.entry("AWS::Region", "Key.Arn")]),
+		"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "arn:aws:sns:${AWS::Region}:topic"}},
+	})
+	warnings := {w.msg | some w in data.incident_manager.warn with input as document}
+	count(warnings) == 3
+	every warning in warnings {
+		contains(warning, "python -m ckv_im.cfn_json")
+	}
 }

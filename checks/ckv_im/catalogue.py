@@ -30,6 +30,7 @@ class Engine(StrEnum):
     CLOUDFORMATION = "cloudformation"  # Checkov on CloudFormation (and Serverless resources:)
     CFN_LINT = "cfn_lint"  # cfn-lint with the pack's rules
     REGO_PLAN = "rego_plan"  # the Rego policies (policies/) on Terraform plan JSON, with OPA or conftest
+    REGO_CLOUDFORMATION = "rego_cloudformation"  # the same Rego policies on CloudFormation templates (JSON)
 
 
 class Category(StrEnum):
@@ -134,7 +135,7 @@ _RULES = (
         "MEDIUM",
         Subject.REPLICATION_SET,
         rules.replication_set_deletion_guard,
-        frozenset({Engine.TERRAFORM, Engine.CLOUDFORMATION, Engine.CFN_LINT}),
+        frozenset({Engine.TERRAFORM, Engine.CLOUDFORMATION, Engine.CFN_LINT, Engine.REGO_CLOUDFORMATION}),
         "replication_set_guard",
         Category.BACKUP_AND_RECOVERY,
     ),

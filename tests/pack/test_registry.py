@@ -2,7 +2,7 @@
 
 ``test_every_rule_is_complete`` lists, for a contributor, every piece a rule still lacks: an engine shell,
 its page, fixtures with both a PASSED and a FAILED verdict for each engine it runs on (a FAILED one for
-the engines that report findings only: cfn-lint and the Rego policies). The rule tables of
+the engines that report findings only: cfn-lint and the Rego policies on plans and templates). The rule tables of
 the README and of docs/rules/README.md must say what the registry says.
 """
 
@@ -25,8 +25,10 @@ SHELL_DIRS = {
     Engine.CLOUDFORMATION: CHECKS_DIR / "cloudformation",
     Engine.CFN_LINT: CHECKS_DIR / "cfn_lint",
     Engine.REGO_PLAN: POLICIES_DIR,
+    Engine.REGO_CLOUDFORMATION: POLICIES_DIR,  # one policy serves plans and templates
 }
-FINDINGS_ONLY = {Engine.CFN_LINT, Engine.REGO_PLAN}
+REGO_ENGINES = {Engine.REGO_PLAN, Engine.REGO_CLOUDFORMATION}
+FINDINGS_ONLY = {Engine.CFN_LINT, *REGO_ENGINES}
 _REGO_RULE_CONSTANT = re.compile(r'^rule := \{"id": "(CKV_IM_\d+)"', re.M)
 LINT_LEVELS = {"E": "error", "W": "warning", "I": "informational"}
 
@@ -39,7 +41,7 @@ def _load(path: Path):
 
 
 def _shell_path(rule: Rule, engine: Engine) -> Path:
-    suffix = ".rego" if engine is Engine.REGO_PLAN else ".py"
+    suffix = ".rego" if engine in REGO_ENGINES else ".py"
     return SHELL_DIRS[engine] / f"{rule.file_stem}{suffix}"
 
 
@@ -47,7 +49,7 @@ def _shell_problems(rule: Rule, engine: Engine) -> list[str]:
     path = _shell_path(rule, engine)
     if not path.is_file():
         return [f"no {engine.value} shell {path.relative_to(REPO_ROOT)}"]
-    if engine is Engine.REGO_PLAN:  # the policy's id in code (tests/rego checks it against its METADATA)
+    if engine in REGO_ENGINES:  # the policy's id in code (tests/rego checks it against its METADATA)
         rule_ids = _REGO_RULE_CONSTANT.findall(path.read_text(encoding="utf-8"))
         return [] if rule_ids == [rule.id] else [f"{path.relative_to(REPO_ROOT)} does not run {rule.id}"]
     module = _load(path)
@@ -75,6 +77,8 @@ def _verdicts_seen(rule: Rule, engine: Engine) -> set[str]:
         fixtures, manifest_engine = fixtures_of("terraform"), None
     elif engine in (Engine.TERRAFORM_PLAN, Engine.REGO_PLAN):
         fixtures, manifest_engine = _plan_fixtures(), engine.value
+    elif engine is Engine.REGO_CLOUDFORMATION:
+        fixtures, manifest_engine = fixtures_of("cloudformation"), engine.value
     else:
         fixtures, manifest_engine = fixtures_of("cloudformation"), None
     return {

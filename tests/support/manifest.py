@@ -5,7 +5,8 @@ fixture's own format) reports it. An engine whose verdicts differ on that fixtur
 Terraform plan, say) lists only the differences, each with its reason, under the
 engine's name: engine -> rule ID -> resource -> {verdict, reason}. An engine may build on
 another one (ENGINE_BASES): the Rego policies on a plan give Checkov's plan verdicts plus
-their own differences.
+their own differences. The Rego policies on a template (``rego_cloudformation``) start from the
+fixture's own (CloudFormation) verdicts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = REPO_ROOT / "fixtures"
 MANIFEST = FIXTURES_DIR / "expected_results.yaml"
 VERDICTS = {"PASSED", "FAILED", "UNKNOWN"}
-ENGINES = {"terraform_plan", "rego_plan"}
+ENGINES = {"terraform_plan", "rego_plan", "rego_cloudformation"}
 # engine -> the engine whose verdicts it starts from (its own differences are applied on top)
 ENGINE_BASES = {"rego_plan": "terraform_plan"}
 
