@@ -60,12 +60,13 @@ is_marker(key) if {
 	endswith(key, "__")
 }
 
-without_markers(value) := value if {
-	not contains(json.marshal(value), `"__`)
-} else := json.patch(value, [{"op": "remove", "path": path} |
-	some path in sort([found | walk(value, [found, _]); count(found) > 0; is_marker(found[count(found) - 1])])
-	not _under_marker(path)
-])
+without_markers(value) := _without(value, sort([path | walk(value, [path, _]); count(path) > 0; is_marker(path[count(path) - 1])]))
+
+_without(value, []) := value
+
+_without(value, paths) := json.patch(value, [{"op": "remove", "path": path} | some path in paths; not _under_marker(path)]) if {
+	count(paths) > 0
+}
 
 _under_marker(path) if {
 	some key in array.slice(path, 0, count(path) - 1)
@@ -104,31 +105,30 @@ is_function(node) if function(node)
 # AWS::NoValue: the property is left out.
 is_no_value(node) if function(node) == ["Ref", "AWS::NoValue"]
 
-# The sections of a resource the view reads, without Checkov's markers.
-sections(id) := without_markers(object.filter(util.object_of(resources[id]), {"Properties", "DeletionPolicy"}))
+# The parts of resources the view reads ({id: {"Properties": ..., "DeletionPolicy": ...}}, set by
+# the view), without Checkov's markers: only their functions are evaluated.
+default read_sections := {}
 
-# The resources whose values are evaluated (set by the view: the types it reads).
-default evaluated_ids := set()
+read_sections := data.incident_manager.lib.cloudformation.read_sections
 
-evaluated_ids := data.incident_manager.lib.cloudformation.read_ids
+_sections := {id: without_markers(section) | some id, section in read_sections}
 
-_sections := {id: sections(id) | some id in evaluated_ids}
-
-# [id, path] -> node for every intrinsic function inside the sections read.
+# (Functions deeper than _max_path steps are left out: whatever holds them stays unresolved, as the
+# Python adapter leaves values deeper than its MAX_DEPTH.)
 intrinsics := {[id, path]: node |
 	some id, section in _sections
-	_may_hold_functions(section)
 	walk(section, [path, node])
+	count(path) <= _max_path
 	is_function(node)
 }
 
-_may_hold_functions(section) if regex.match(`"(?:Ref|Fn::[^"]*)":`, json.marshal(section))
+_max_path := 64
 
 _max_rounds := 24
 
 # [id, path] -> evaluation of every intrinsic function (innermost first, one level per round).
-evaluations := r24 if {
-	r1 := _round({})
+evaluations := r24.done if {
+	r1 := _round({"done": {}, "finished": false})
 	r2 := _round(r1)
 	r3 := _round(r2)
 	r4 := _round(r3)
@@ -154,13 +154,19 @@ evaluations := r24 if {
 	r24 := _round(r23)
 }
 
-_round(done) := done if {
-	count(done) == count(intrinsics)
-} else := object.union(done, {key: result |
-	some key, node in intrinsics
-	not done[key]
-	result := _evaluate(key, node, done)
-})
+# A round evaluates the functions whose inner functions are all evaluated. Once a round adds
+# nothing (every function done, or the rest waiting on functions too deep to evaluate), the
+# evaluation is finished and the remaining rounds cost nothing.
+_round(state) := state if {
+	state.finished
+} else := {"done": object.union(state.done, new), "finished": false} if {
+	new := {key: result |
+		some key, node in intrinsics
+		not state.done[key]
+		result := _evaluate(key, node, state.done)
+	}
+	count(new) > 0
+} else := {"done": state.done, "finished": true}
 
 # The evaluation of the function at [id, path]; one nested deeper than the rounds reach is unresolved.
 evaluation(key) := result if {

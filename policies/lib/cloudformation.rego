@@ -62,13 +62,33 @@ _is_read_type(resource_type) if resource_type in (key_types | {alias_type, repli
 
 _is_read_type(resource_type) if is_im_type(resource_type)
 
-# The resources the view reads: their values are evaluated (cfn_values.rego), no other's.
+# The resources the view reads: their values are evaluated (cfn_values.rego), no other's. An SNS
+# topic is read only when a response plan notifies through it (CKV_IM_12 judges no other topic;
+# templates may hold thousands).
 read_ids := {id |
 	some id, _ in cfn.resources
-	_is_read_type(cfn.resource_type(id))
-}
+	resource_type := cfn.resource_type(id)
+	resource_type != topic_type
+	_is_read_type(resource_type)
+} | {id | some id, _ in _topic_users}
 
 _typed(kind) := {id | some id in read_ids; cfn.resource_type(id) == kind}
+
+# What the view reads of each of those resources: an SNS topic's key and an alias's target only
+# (templates may hold thousands of topics), every property of the others, and DeletionPolicy.
+# (One object built once: a lookup by key in a partial rule would evaluate its body again.)
+read_sections := {id: object.union(
+	object.filter(util.object_of(cfn.resources[id]), {"DeletionPolicy"}),
+	{"Properties": _read_properties(cfn.resource_type(id), _properties(id))},
+) |
+	some id in read_ids
+}
+
+_read_properties(resource_type, properties) := object.filter(util.object_of(properties), {"KmsMasterKeyId"}) if {
+	resource_type == topic_type
+} else := object.filter(util.object_of(properties), {"TargetKeyId"}) if {
+	resource_type == alias_type
+} else := properties
 
 name(id) := sprintf("%s.%s", [cfn.resource_type(id), id])
 
@@ -423,8 +443,9 @@ _config(id) := value.value if {
 	util.truthy(value.value)
 } else := {}
 
+# The SNS topics response plans notify through (the only ones the view reads).
 topics[name(id)] := object.union(
-	{"address": name(id), "used_by": object.get(_topic_users, id, set())},
+	{"address": name(id), "used_by": _topic_users[id]},
 	{"kms_master_key_id": key.value | key := _topic_key(id); _known(key)},
 ) if {
 	some id in _typed(topic_type)
@@ -457,7 +478,8 @@ else := sprintf("${%s}", [part.resource])
 
 # topic id -> the response plans that notify through it
 _topic_users := util.group_by([[topic, name(plan)] |
-	some plan in _typed(response_plan_type)
+	some plan, _ in cfn.resources
+	cfn.resource_type(plan) == response_plan_type
 	some path in topic_fields
 	node := _property(plan, path)
 	some topic in _referenced_ids(node)
@@ -522,10 +544,8 @@ _pseudo_parameters := {"AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::
 _reference_properties := {"RegionName", "SseKmsKeyId", "PrimaryKeyArn", "TargetKeyId", "KmsMasterKeyId", "SnsTopicArn", "ChatbotSns"}
 
 lost_tags contains sprintf("%s %s: %s", [name(id), concat(".", [sprintf("%v", [step]) | some step in path]), _quoted(value)]) if {
-	some id in read_ids
-	properties := _properties(id)
-	regex.match(`"(?:AWS::[A-Za-z]+|[^"]*\$\{[^"]*|[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)"`, json.marshal(properties))
-	walk(properties, [path, value])
+	some id, section in read_sections
+	walk(section.Properties, [path, value])
 	is_string(value)
 	not _inside_function(path)
 	_looks_like_lost_tag(path, value)
