@@ -1,11 +1,15 @@
-"""Evaluate the pack's Rego policies (``policies/``) on a Terraform plan with the embedded OPA.
+"""Evaluate the pack's Rego policies (``policies/``) on a Terraform plan or a CloudFormation template
+with the embedded OPA.
 
-``python -m ckv_im.opa plan.json`` prints ``data.incident_manager.deny`` as JSON (a sorted
-list of ``{"id", "severity", "resource", "msg"}``) and exits 1 when there are findings, 0
-when there are none and 2 when the plan or the policies cannot be read. It does what
-``opa eval -d policies -i plan.json 'data.incident_manager.deny'`` does, for users without
-an ``opa`` binary: OPA itself runs in-process, from the ``opa-golib-python-bindings``
-package (see requirements-opa.txt and the README).
+``python -m ckv_im.opa plan.json`` (or ``template.json``, ``template.yaml``) prints
+``data.incident_manager.deny`` as JSON (a sorted list of ``{"id", "severity", "resource",
+"msg"}``) and exits 1 when there are findings, 0 when there are none and 2 when the input or
+the policies cannot be read. It does what ``opa eval -d policies -i plan.json
+'data.incident_manager.deny'`` does, for users without an ``opa`` binary: OPA itself runs
+in-process, from the ``opa-golib-python-bindings`` package (see requirements-opa.txt and the
+README). The policies tell plans and templates apart by their content; a YAML template is read
+with CloudFormation's short-form tags in long form (as ``python -m ckv_im.cfn_json`` writes it),
+which ``opa eval`` and conftest cannot do.
 
 ``--data FILE`` adds a JSON or YAML data document, e.g. the exceptions list
 (``{"incident_manager": {"exceptions": [{"id", "resource", "reason"}]}}``, README).
@@ -73,11 +77,14 @@ def deny(opa: Engine, document: Any, trim: bool = True) -> list[dict]:
 
     With ``trim`` (the default) a plan is first reduced to the resources the policies read
     (``trim_plan``): the same findings, at a fraction of the cost of handing OPA a large plan.
+    Any other input (a CloudFormation template) is handed over as it is.
     """
     from opa_bindings import OpaError, OpaUndefinedError
 
+    if trim and is_plan(document):
+        document = trim_plan(document, read_types(opa))
     try:
-        findings = opa.eval_document(DENY, input=trim_plan(document, read_types(opa)) if trim else document)
+        findings = opa.eval_document(DENY, input=document)
     except OpaUndefinedError:
         return []
     except OpaError as error:
@@ -92,6 +99,12 @@ def deny(opa: Engine, document: Any, trim: bool = True) -> list[dict]:
 # tree, module calls and outputs, providers and variables stay as they are.
 
 ReadTypes: TypeAlias = tuple[frozenset[str], tuple[str, ...]]
+
+
+def is_plan(document: Any) -> bool:
+    """A `terraform show -json` plan (the policies' own test is its format_version; this one only
+    decides whether trimming applies)."""
+    return isinstance(document, dict) and "format_version" in document and "Resources" not in document
 
 
 def read_types(opa: Engine) -> ReadTypes:
@@ -196,6 +209,18 @@ def _rule_number(rule_id: Any) -> int:
         return 0
 
 
+def read_input(path: Path) -> Any:
+    """The document to judge: JSON as it is; a YAML template with its short-form tags in long form."""
+    if path.suffix in (".yaml", ".yml"):
+        from ckv_im.cfn_json import ConversionError, load_template, plain
+
+        try:
+            return plain(load_template(path))
+        except ConversionError as error:
+            raise ValueError(str(error)) from error
+    return _json_loads(path.read_bytes())
+
+
 def read_document(path: Path) -> Any:
     """A JSON file, or YAML for .yaml / .yml files (data documents)."""
     if path.suffix in (".yaml", ".yml"):
@@ -227,7 +252,11 @@ def restart_with_go_gc_percent(module: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ckv_im.opa", description=__doc__.split("\n\n")[0])
-    parser.add_argument("plan", type=Path, help="a plan as `terraform show -json` prints it")
+    parser.add_argument(
+        "input",
+        type=Path,
+        help="a plan as `terraform show -json` prints it, or a CloudFormation template (JSON, or YAML)",
+    )
     parser.add_argument(
         "--policies",
         type=Path,
@@ -243,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     try:
-        document = read_document(arguments.plan)
+        document = read_input(arguments.input)
         data = [read_document(path) for path in arguments.data]
         findings = deny(engine(arguments.policies, data), document)
     except (OSError, ValueError, PolicyError) as error:

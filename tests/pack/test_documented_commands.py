@@ -62,6 +62,7 @@ from pathlib import Path
 import pytest
 
 from ckv_im import opa
+from ckv_im.cfn_json import load_template, plain
 from plan_fixtures import initialise_module, missing_tools, plan_initialised_module, render
 from support.conftest_replay import conftest_check
 from support.manifest import REPO_ROOT
@@ -156,6 +157,24 @@ def judge_embedded_opa(command: str, completed: subprocess.CompletedProcess, wor
     _assert_exceptions_applied(findings, _option_values(command, "--data"), workspace, input_file)
 
 
+def judge_cfn_json(command: str, completed: subprocess.CompletedProcess, workspace: Path) -> None:
+    """`python -m ckv_im.cfn_json template.yaml > template.json`: exit 0, and the JSON it writes is the
+    template with its short-form tags in long form."""
+    _assert_no_traceback(completed)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    [source] = [word for word in shlex.split(command) if word.endswith((".yaml", ".yml"))]
+    for target in _redirect_targets(command):
+        written = json.loads((workspace / target).read_text(encoding="utf-8"))
+        assert written == plain(load_template(workspace / source))
+        assert "Fn::GetAtt" in json.dumps(written), "no long-form function in the converted template"
+
+
+def judge_python_module(command: str, completed: subprocess.CompletedProcess, workspace: Path) -> None:
+    """`PYTHONPATH=checks .venv/bin/python -m ckv_im.<module> ...`, judged by the module it runs."""
+    judge = judge_cfn_json if "-m ckv_im.cfn_json" in command else judge_embedded_opa
+    judge(command, completed, workspace)
+
+
 def _assert_exceptions_applied(findings: list[dict], data_files: list[str], workspace: Path, input_file: str) -> None:
     """Each exception of the data files removed a finding that the policies give without them."""
     if not data_files:
@@ -236,7 +255,7 @@ JUDGES: dict[str, Callable[[str, subprocess.CompletedProcess, Path], None]] = {
     "cfn-lint": judge_cfn_lint,
     "terraform": judge_terraform,
     "scripts/example": judge_checkov,  # it runs Checkov on examples/ (first: its other output follows)
-    "PYTHONPATH=checks": judge_embedded_opa,  # PYTHONPATH=checks .venv/bin/python -m ckv_im.opa ...
+    "PYTHONPATH=checks": judge_python_module,  # PYTHONPATH=checks .venv/bin/python -m ckv_im.opa (or cfn_json) ...
 }
 NOT_RUN = {"scripts/test": "it runs this very test suite"}
 NEEDS_TERRAFORM = re.compile(r"^terraform\b|\bplan\.json\b")
