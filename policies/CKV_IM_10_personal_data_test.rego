@@ -3,6 +3,7 @@ package incident_manager_test.rules.ckv_im_10
 import rego.v1
 
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _response_plan(values) := {
 	"address": "aws_ssmincidents_response_plan.outage",
@@ -56,4 +57,37 @@ test_no_finding_key_no_replication_set_uses if {
 test_no_finding_phone_number_next_to_an_unresolved_part if {
 	# "+4420794609${var.extension}" could be a longer number
 	_findings([_response_plan({"display_name": "Call +4420794609${var.extension}"})]) == []
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_plan_resource(properties) := {"Type": "AWS::SSMIncidents::ResponsePlan", "Properties": templates.merged({"Name": "checkout-down", "IncidentTemplate": {"Title": "Checkout down", "Impact": 1}}, properties)}
+
+_template(properties, parameters) := templates.with_parameters(templates.merged(templates.baseline, {"Plan": _plan_resource(properties)}), parameters)
+
+_plan_name := "AWS::SSMIncidents::ResponsePlan.Plan"
+
+test_finding_template_tag_value_from_a_parameter_default if {
+	document := _template({"Tags": [{"Key": "owner", "Value": templates.ref("Owner")}]}, {"Owner": {"Type": "String", "Default": "oncall@example.com"}})
+	templates.denied_by("CKV_IM_10", document) == {_plan_name}
+}
+
+test_finding_template_title_built_with_sub if {
+	document := _template({"IncidentTemplate": {"Impact": 1, "Title": {"Fn::Sub": ["Call ${Phone}", {"Phone": "+1 206 555 0100"}]}}}, {})
+	templates.denied_by("CKV_IM_10", document) == {_plan_name}
+}
+
+test_finding_template_key_description if {
+	document := templates.template(templates.merged(templates.baseline, {"Key": templates.key({"Description": "Owned by jane@example.com"})}))
+	templates.denied_by("CKV_IM_10", document) == {templates.key_name}
+}
+
+test_no_finding_template_address_around_an_unresolved_part if {
+	document := _template({"DisplayName": {"Fn::Sub": "${Team}@example.com"}}, {"Team": {"Type": "String"}})
+	templates.denied_by("CKV_IM_10", document) == set()
+}
+
+test_no_finding_template_dynamic_reference if {
+	document := _template({"Tags": [{"Key": "owner", "Value": "{{resolve:ssm:/team/owner-mailbox}}"}]}, {})
+	templates.denied_by("CKV_IM_10", document) == set()
 }

@@ -3,6 +3,7 @@ package incident_manager_test.rules.ckv_im_11
 import rego.v1
 
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _runbook_parameter(value) := {
 	"address": "aws_ssmincidents_response_plan.webhook",
@@ -35,4 +36,27 @@ test_no_finding_user_without_password if {
 
 test_no_finding_parameter_that_only_contains_a_credential_name if {
 	_findings("https://hooks.example.com/notify?tokens=1&my_token=2") == []
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_template(url, parameters) := templates.with_parameters(templates.merged(templates.baseline, {"Plan": {
+	"Type": "AWS::SSMIncidents::ResponsePlan",
+	"Properties": {
+		"Name": "status", "IncidentTemplate": {"Title": "Status", "Impact": 4},
+		"Actions": [{"SsmAutomation": {"DocumentName": "Notify", "RoleArn": "arn:aws:iam::111122223333:role/r", "Parameters": [{"Key": "Url", "Values": [url]}]}}],
+	},
+}}), parameters)
+
+test_finding_template_token_joined_into_a_url if {
+	url := {"Fn::Join": ["", ["https://status.example.com/hook?token=", templates.ref("Token")]]}
+	templates.denied_by("CKV_IM_11", _template(url, {"Token": {"Type": "String", "Default": "3b9f0c2a"}})) == {"AWS::SSMIncidents::ResponsePlan.Plan"}
+}
+
+test_no_finding_template_url_from_a_parameter_without_default if {
+	templates.denied_by("CKV_IM_11", _template(templates.ref("Url"), {"Url": {"Type": "String", "NoEcho": true}})) == set()
+}
+
+test_no_finding_template_user_without_password if {
+	templates.denied_by("CKV_IM_11", _template("https://bot@status.example.com/hook", {})) == set()
 }

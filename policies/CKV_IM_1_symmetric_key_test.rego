@@ -4,6 +4,7 @@ import rego.v1
 
 import data.incident_manager.rules.ckv_im_1
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _used_key(values) := plans.plan([
 	plans.key("east", values),
@@ -52,4 +53,39 @@ test_no_finding_spec_known_only_after_apply if {
 		plans.replication_set([{"name": "us-east-1", "ref": "aws_kms_key.east.arn"}]),
 	])
 	plans.denied(document) == set()
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_with_key(properties) := templates.template(templates.merged(templates.baseline, {"Key": templates.key(properties)}))
+
+test_finding_template_key_spec if {
+	templates.denied_by("CKV_IM_1", _with_key({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"})) == {templates.key_name}
+}
+
+test_finding_template_key_spec_from_a_parameter_default if {
+	document := object.union(_with_key({"KeySpec": templates.ref("Spec")}), {"Parameters": {"Spec": {"Type": "String", "Default": "HMAC_256"}}})
+	templates.denied_by("CKV_IM_1", document) == {templates.key_name}
+}
+
+test_finding_template_replica_of_an_asymmetric_primary if {
+	document := templates.template({
+		"Primary": templates.key({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY", "MultiRegion": true}),
+		"Replica": {"Type": "AWS::KMS::ReplicaKey", "DeletionPolicy": "Retain", "Properties": {"KeyPolicy": templates.policy, "PrimaryKeyArn": templates.get_att("Primary", "Arn")}},
+		"Set": templates.replication_set([templates.entry(templates.ref("AWS::Region"), templates.get_att("Replica", "Arn"))]),
+	})
+	templates.denied_by("CKV_IM_1", document) == {"AWS::KMS::ReplicaKey.Replica", "AWS::KMS::Key.Primary"}
+}
+
+test_no_finding_template_key_spec_from_a_parameter_without_default if {
+	document := object.union(_with_key({"KeySpec": templates.ref("Spec")}), {"Parameters": {"Spec": {"Type": "String"}}})
+	templates.denied_by("CKV_IM_1", document) == set()
+}
+
+test_no_finding_template_replica_of_a_primary_outside_the_template if {
+	document := templates.template({
+		"Replica": {"Type": "AWS::KMS::ReplicaKey", "DeletionPolicy": "Retain", "Properties": {"KeyPolicy": templates.policy, "PrimaryKeyArn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"}},
+		"Set": templates.replication_set([templates.entry(templates.ref("AWS::Region"), templates.get_att("Replica", "Arn"))]),
+	})
+	templates.denied_by("CKV_IM_1", document) == set()
 }

@@ -4,6 +4,7 @@ import rego.v1
 
 import data.incident_manager.rules.ckv_im_2
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _findings(keys) := result if {
 	result := ckv_im_2.findings with data.incident_manager.lib.view.keys as keys
@@ -39,4 +40,21 @@ test_no_finding_aws_kms_key_material if {
 
 test_no_finding_custom_key_store_not_resolved if {
 	count(_findings({"aws_kms_key.k": {"address": "aws_kms_key.k", "type": "aws_kms_key", "origin": "AWS_KMS"}})) == 0
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_with_key(properties) := templates.template(templates.merged(templates.baseline, {"Key": templates.key(properties)}))
+
+test_finding_template_origin_external if {
+	templates.denied_by("CKV_IM_2", _with_key({"Origin": "EXTERNAL"})) == {templates.key_name}
+}
+
+test_no_finding_template_origin_known_only_at_deployment if {
+	templates.denied_by("CKV_IM_2", _with_key({"Origin": {"Fn::If": ["Imported", "EXTERNAL", "AWS_KMS"]}})) == set()
+}
+
+test_no_finding_template_key_no_replication_set_uses if {
+	document := templates.template({"Key": templates.key_with({"Origin": "EXTERNAL", "KeyPolicy": {"Statement": []}}, {})})
+	templates.denied_by("CKV_IM_2", document) == set()
 }

@@ -5,6 +5,7 @@ import rego.v1
 import data.incident_manager.lib.iam
 import data.incident_manager.rules.ckv_im_3
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _findings(entries) := result if {
 	result := ckv_im_3.findings with data.incident_manager.lib.view.replication_sets as {"aws_ssmincidents_replication_set.main": {"address": "aws_ssmincidents_replication_set.main", "entries": entries}}
@@ -59,4 +60,43 @@ test_no_finding_aws_owned_key_or_unresolved_region if {
 
 test_no_finding_single_literal_entry_on_a_stack_region_key if {
 	count(_findings([{"name": "us-west-2", "key": {"text": "IncidentKey", "region": iam.stack_region}}])) == 0
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_set(entries) := templates.template({"Key": templates.key({}), "Set": templates.replication_set(entries)})
+
+_key_arn := templates.get_att("Key", "Arn")
+
+test_finding_template_stack_key_serves_two_literal_regions if {
+	templates.denied_by("CKV_IM_3", _set([templates.entry("us-east-1", _key_arn), templates.entry("us-west-2", _key_arn)])) == {templates.set_name}
+}
+
+test_finding_template_stack_key_beside_the_stack_region_entry if {
+	entries := [templates.entry(templates.ref("AWS::Region"), _key_arn), templates.entry("eu-west-1", _key_arn)]
+	templates.denied_by("CKV_IM_3", _set(entries)) == {templates.set_name}
+}
+
+test_finding_template_literal_arn_in_another_region if {
+	entries := [templates.entry("us-east-1", "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")]
+	templates.denied_by("CKV_IM_3", _set(entries)) == {templates.set_name}
+}
+
+test_finding_template_sub_arn_in_another_region if {
+	entries := [templates.entry("eu-west-1", {"Fn::Sub": "arn:${AWS::Partition}:kms:us-west-2:${AWS::AccountId}:key/${Key}"})]
+	templates.denied_by("CKV_IM_3", _set(entries)) == {templates.set_name}
+}
+
+test_no_finding_template_stack_key_for_one_literal_region if {
+	templates.denied_by("CKV_IM_3", _set([templates.entry("us-east-1", _key_arn)])) == set()
+}
+
+test_no_finding_template_key_from_another_stack if {
+	entries := [templates.entry("us-east-1", {"Fn::ImportValue": "shared-key-arn"}), templates.entry("us-west-2", _key_arn)]
+	templates.denied_by("CKV_IM_3", _set(entries)) == set()
+}
+
+test_no_finding_template_key_arn_parameter_without_default if {
+	document := object.union(_set([templates.entry("us-east-1", templates.ref("KeyArn"))]), {"Parameters": {"KeyArn": {"Type": "String"}}})
+	templates.denied_by("CKV_IM_3", document) == set()
 }

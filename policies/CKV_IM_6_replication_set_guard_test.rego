@@ -12,35 +12,35 @@ _set(properties, attributes) := templates.template({
 
 _with_parameter(parameter) := object.union(_set({"DeletionProtected": templates.ref("Protected")}, {"DeletionPolicy": "Delete"}), {"Parameters": {"Protected": parameter}})
 
-test_finding_deletion_policy_delete if {
+test_finding_template_deletion_policy_delete if {
 	templates.denied_by("CKV_IM_6", _set({}, {"DeletionPolicy": "Delete"})) == {templates.set_name}
 	[finding] := [f | some f in data.incident_manager.deny with input as _set({}, {"DeletionPolicy": "Delete"}); f.id == "CKV_IM_6"]
 	contains(finding.msg, "set DeletionPolicy: Retain or DeletionProtected: true")
 }
 
-test_finding_no_deletion_policy_and_deletion_protected_false if {
+test_finding_template_no_deletion_policy_and_deletion_protected_false if {
 	document := _set({"DeletionProtected": false}, {})
 	set_only := json.patch(document, [{"op": "remove", "path": ["Resources", "Set", "DeletionPolicy"]}])
 	templates.denied_by("CKV_IM_6", set_only) == {templates.set_name}
 }
 
-test_finding_deletion_protected_from_a_parameter_default_false if {
+test_finding_template_deletion_protected_from_a_parameter_default_false if {
 	templates.denied_by("CKV_IM_6", _with_parameter({"Type": "String", "Default": "false"})) == {templates.set_name}
 }
 
-test_no_finding_retained if {
+test_no_finding_template_retained if {
 	templates.denied_by("CKV_IM_6", _set({}, {"DeletionPolicy": "RetainExceptOnCreate"})) == set()
 }
 
-test_no_finding_deletion_protected_as_a_string if {
+test_no_finding_template_deletion_protected_as_a_string if {
 	templates.denied_by("CKV_IM_6", _set({"DeletionProtected": "True"}, {"DeletionPolicy": "Delete"})) == set()
 }
 
-test_no_finding_deletion_protected_from_a_parameter_without_default if {
+test_no_finding_template_deletion_protected_from_a_parameter_without_default if {
 	templates.denied_by("CKV_IM_6", _with_parameter({"Type": "String"})) == set()
 }
 
-test_no_finding_deletion_policy_known_only_at_deployment if {
+test_no_finding_template_deletion_policy_known_only_at_deployment if {
 	document := _set({}, {"DeletionPolicy": {"Fn::If": ["Production", "Retain", "Delete"]}})
 	templates.denied_by("CKV_IM_6", document) == set()
 }

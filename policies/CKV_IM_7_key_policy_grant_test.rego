@@ -3,6 +3,7 @@ package incident_manager_test.rules.ckv_im_7
 import rego.v1
 
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _findings_with_policy(key_values) := [f |
 	document := plans.plan([
@@ -74,4 +75,42 @@ test_no_finding_policy_with_policy_variables if {
 	# "${aws:...}" reads as an unresolved expression (as in the Python adapter): no verdict
 	statement := json.patch(plans.incident_manager_statement, [{"op": "replace", "path": "/Principal", "value": {"AWS": "arn:aws:iam::111122223333:user/${aws:username}"}}])
 	_findings_with_policy({"policy": _policy([object.remove(statement, ["Condition"])])}) == []
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_with_key(properties) := templates.template(templates.merged(templates.baseline, {"Key": templates.key(properties)}))
+
+test_finding_template_used_key_without_key_policy if {
+	document := templates.template(templates.merged(templates.baseline, {"Key": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain"}}))
+	templates.denied_by("CKV_IM_7", document) == {templates.key_name}
+}
+
+test_finding_template_via_service_values_lost if {
+	statement := templates.merged(plans.incident_manager_statement, {"Condition": {"StringLike": {"kms:ViaService": ["", ""]}}})
+	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Version": "2012-10-17", "Statement": [statement]}})) == {templates.key_name}
+}
+
+test_finding_template_via_service_pinned_to_another_region if {
+	values := ["ssm-incidents.us-west-2.amazonaws.com", "ssm-contacts.us-west-2.amazonaws.com"]
+	statement := templates.merged(plans.incident_manager_statement, {"Condition": {"StringEquals": {"kms:ViaService": values}}})
+	document := _with_key({"KeyPolicy": {"Statement": [statement]}})
+	templates.denied_by("CKV_IM_7", document) == set() # a stack key's Region is the stack's, unknown by name
+	stack_values := [{"Fn::Sub": "ssm-incidents.${AWS::Region}.amazonaws.com"}, "ssm-contacts.us-west-2.amazonaws.com"]
+	stack_statement := templates.merged(plans.incident_manager_statement, {"Condition": {"StringEquals": {"kms:ViaService": stack_values}}})
+	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Statement": [stack_statement]}})) == set()
+}
+
+test_no_finding_template_policy_as_a_json_string if {
+	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": json.marshal(templates.policy)})) == set()
+}
+
+test_no_finding_template_policy_known_only_at_deployment if {
+	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Fn::If": ["Strict", {}, templates.policy]}})) == set()
+}
+
+test_no_finding_template_via_service_for_the_stack_region if {
+	values := [{"Fn::Sub": "ssm-incidents.${AWS::Region}.amazonaws.com"}, {"Fn::Sub": "ssm-contacts.${AWS::Region}.amazonaws.com"}]
+	statement := templates.merged(plans.incident_manager_statement, {"Condition": {"StringEquals": {"kms:ViaService": values}}})
+	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Statement": [statement]}})) == set()
 }

@@ -3,6 +3,7 @@ package incident_manager_test.rules.ckv_im_8
 import rego.v1
 
 import data.incident_manager_test.plans
+import data.incident_manager_test.templates
 
 _findings(statement) := [f |
 	document := plans.plan([
@@ -13,7 +14,7 @@ _findings(statement) := [f |
 	f.id == "CKV_IM_8"
 ]
 
-_wildcard := object.union(plans.incident_manager_statement, {"Principal": {"AWS": "*"}})
+_wildcard := templates.merged(plans.incident_manager_statement, {"Principal": {"AWS": "*"}})
 
 test_finding_wildcard_principal if {
 	[finding] := _findings(_wildcard)
@@ -21,7 +22,7 @@ test_finding_wildcard_principal if {
 }
 
 test_finding_wildcard_in_a_principal_list if {
-	count(_findings(object.union(plans.incident_manager_statement, {"Principal": {"AWS": ["arn:aws:iam::111122223333:root", "*"]}}))) == 1
+	count(_findings(templates.merged(plans.incident_manager_statement, {"Principal": {"AWS": ["arn:aws:iam::111122223333:root", "*"]}}))) == 1
 }
 
 test_finding_pin_with_a_wildcard_pins_nothing if {
@@ -40,4 +41,24 @@ test_no_finding_named_principal if {
 
 test_no_finding_wildcard_statement_that_grants_no_incident_manager_access if {
 	_findings({"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}) == []
+}
+
+# --- CloudFormation templates ----------------------------------------------------------------------
+
+_with_statement(statement) := templates.template(templates.merged(templates.baseline, {"Key": templates.key({"KeyPolicy": {"Statement": [statement]}})}))
+
+test_finding_template_wildcard_principal_without_caller_pin if {
+	statement := templates.merged(plans.incident_manager_statement, {"Principal": {"AWS": "*"}})
+	templates.denied_by("CKV_IM_8", _with_statement(statement)) == {templates.key_name}
+}
+
+test_no_finding_template_wildcard_principal_pinned_to_the_account if {
+	condition := object.union(plans.incident_manager_statement.Condition, {"StringEquals": {"kms:CallerAccount": templates.ref("AWS::AccountId")}})
+	statement := templates.merged(plans.incident_manager_statement, {"Principal": "*", "Condition": condition})
+	templates.denied_by("CKV_IM_8", _with_statement(statement)) == set()
+}
+
+test_no_finding_template_principal_built_with_sub if {
+	statement := templates.merged(plans.incident_manager_statement, {"Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}})
+	templates.denied_by("CKV_IM_8", _with_statement(statement)) == set()
 }

@@ -103,9 +103,8 @@ test_metadata_suppressions_of_other_rules_or_resources_remove_nothing if {
 # YAML read without CloudFormation's tags: `!Ref AWS::Region` became "AWS::Region", `!GetAtt Key.Arn` "Key.Arn"
 test_a_template_that_lost_its_short_form_tags_warns if {
 	document := templates.template({
-		"Key": templates.key({}),
+		"Key": templates.key({"Description": "Incident Manager key of ${AWS::StackName}"}),
 		"Set": templates.replication_set([templates.entry("AWS::Region", "Key.Arn")]),
-		"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "arn:aws:sns:${AWS::Region}:topic"}},
 	})
 	warnings := {w.msg | some w in data.incident_manager.warn with input as document}
 	count(warnings) == 3

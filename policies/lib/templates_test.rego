@@ -15,12 +15,15 @@ template(resources) := {"AWSTemplateFormatVersion": "2010-09-09", "Resources": r
 
 with_parameters(resources, parameters) := object.union(template(resources), {"Parameters": parameters})
 
+# `base` with the top-level keys of `replacements` replaced (object.union would merge nested objects)
+merged(base, replacements) := object.union(object.remove(base, object.keys(replacements)), replacements)
+
 # A key of the stack, guarded and enabled, with the guide's key policy; `properties` adds or overrides.
 key(properties) := key_with(properties, {})
 
 # `attributes`: resource attributes such as DeletionPolicy (Retain unless given).
-key_with(properties, attributes) := object.union(
-	{"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "Properties": object.union({"KeyPolicy": policy}, properties)},
+key_with(properties, attributes) := merged(
+	{"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "Properties": merged({"KeyPolicy": policy}, properties)},
 	attributes,
 )
 
@@ -44,11 +47,11 @@ entry(region, key_id) := {"RegionName": region, "RegionConfiguration": {"SseKmsK
 # The replication set `Set`, guarded by DeletionPolicy Retain unless `attributes` say otherwise.
 replication_set(entries) := replication_set_with(entries, {}, {})
 
-replication_set_with(entries, properties, attributes) := object.union(
+replication_set_with(entries, properties, attributes) := merged(
 	{
 		"Type": "AWS::SSMIncidents::ReplicationSet",
 		"DeletionPolicy": "Retain",
-		"Properties": object.union({"Regions": entries}, properties),
+		"Properties": merged({"Regions": entries}, properties),
 	},
 	attributes,
 )

@@ -32,7 +32,11 @@ from support.rego_policies import (
 )
 
 PLANS_DIR = FIXTURES_DIR / "terraform_plan"
-REGO_RULES = [rule.id for rule in rules_for(Engine.REGO_PLAN)]
+REGO_RULES = sorted(
+    {rule.id for rule in [*rules_for(Engine.REGO_PLAN), *rules_for(Engine.REGO_CLOUDFORMATION)]},
+    key=lambda rule_id: RULES[rule_id].number,
+)
+TEMPLATE_RULES = [rule.id for rule in rules_for(Engine.REGO_CLOUDFORMATION)]
 PLANS = sorted(path.parent.name for path in PLANS_DIR.glob("*/plan.json"))
 REGO_TESTS = rego_tests()
 FINDING_KEYS = {"id", "severity", "resource", "msg"}
@@ -62,6 +66,13 @@ def test_every_rule_has_tests_with_and_without_a_finding(rule_id):
     tests = [t.rule for t in REGO_TESTS if t.file == f"{rule_files()[rule_id].stem}_test.rego"]
     assert [t for t in tests if t.startswith("test_finding_")], f"{rule_id}: no test_finding_* rule"
     assert [t for t in tests if t.startswith("test_no_finding_")], f"{rule_id}: no test_no_finding_* rule"
+
+
+@pytest.mark.parametrize("rule_id", TEMPLATE_RULES)
+def test_every_template_rule_has_template_tests_with_and_without_a_finding(rule_id):
+    tests = [t.rule for t in REGO_TESTS if t.file == f"{rule_files()[rule_id].stem}_test.rego"]
+    assert [t for t in tests if t.startswith("test_finding_template_")], f"{rule_id}: no test_finding_template_* rule"
+    assert [t for t in tests if t.startswith("test_no_finding_template_")], f"{rule_id}: no test_no_finding_template_*"
 
 
 # --- parity with the manifest on every plan fixture ------------------------------------------------
@@ -128,7 +139,7 @@ def test_a_plan_the_policies_cannot_read_shows_a_warning():
     document = load_plan("region_compliant")
     document["errored"] = True
     warnings = engine().eval_document("incident_manager.warn", input=document)
-    assert deny(document) == [] and len(warnings) == 1 and "not a Terraform plan" in warnings[0]["msg"]
+    assert deny(document) == [] and len(warnings) == 1 and "neither a Terraform plan" in warnings[0]["msg"]
     assert engine().eval_document("incident_manager.warn", input=load_plan("region_compliant")) == []
 
 
