@@ -8,6 +8,8 @@ package incident_manager.lib.report
 
 import rego.v1
 
+import data.incident_manager.lib.iam
+
 finding(rule, resource, details) := {
 	"id": rule.id,
 	"severity": rule.severity,
@@ -15,8 +17,11 @@ finding(rule, resource, details) := {
 	"msg": sprintf("%s %s: %s", [rule.id, resource, concat("; ", details)]),
 }
 
-# `us-west-2`, or a placeholder for an entry whose Region is not resolved
-entry_label(entry) := entry.name if is_string(entry.name)
+# `us-west-2`, the stack Region of a template entry named `!Ref AWS::Region`, or a placeholder
+# for an entry whose Region is not resolved
+entry_label(entry) := "the stack Region (!Ref AWS::Region)" if entry.name == iam.stack_region
+
+else := entry.name if is_string(entry.name)
 
 else := "an unresolved Region"
 

@@ -1,4 +1,5 @@
-"""`python -m ckv_im.opa PLAN`: the policies on a plan with the embedded OPA, as a user runs it."""
+"""`python -m ckv_im.opa PLAN` (or TEMPLATE): the policies on a plan or a template with the embedded OPA, and
+`python -m ckv_im.cfn_json TEMPLATE`, as a user runs them."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from support.manifest import FIXTURES_DIR, REPO_ROOT
 PLANS_DIR = FIXTURES_DIR / "terraform_plan"
 
 
-def run(*arguments: str, cwd=REPO_ROOT) -> subprocess.CompletedProcess:
+def run(*arguments: str, cwd=REPO_ROOT, module: str = "ckv_im.opa") -> subprocess.CompletedProcess:
     environment = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "checks"))
     return subprocess.run(
-        [sys.executable, "-m", "ckv_im.opa", *arguments],
+        [sys.executable, "-m", module, *arguments],
         cwd=cwd,
         env=environment,
         capture_output=True,
@@ -55,3 +56,38 @@ def test_an_unreadable_plan_exits_2(tmp_path):
     plan.write_text("{ not json")
     completed = run(str(plan))
     assert completed.returncode == 2 and "error:" in completed.stderr and completed.stdout == ""
+
+
+GUARD_MISSING = FIXTURES_DIR / "cloudformation" / "guard_missing" / "template.yaml"
+CDK_TEMPLATE = FIXTURES_DIR / "cloudformation" / "cdk_synth" / "cdk.out" / "IncidentManagerStack.template.json"
+
+
+def test_a_yaml_template_is_read_with_its_short_form_tags(tmp_path):
+    completed = run(str(GUARD_MISSING), cwd=tmp_path)
+    findings = json.loads(completed.stdout)
+    assert [(f["id"], f["resource"]) for f in findings] == [
+        ("CKV_IM_6", "AWS::SSMIncidents::ReplicationSet.ReplicationSet")
+    ]
+    assert completed.returncode == 1
+
+
+def test_the_converted_template_gives_the_same_findings(tmp_path):
+    converted = run(str(GUARD_MISSING), cwd=tmp_path, module="ckv_im.cfn_json")
+    assert converted.returncode == 0 and converted.stderr == ""
+    document = json.loads(converted.stdout)
+    assert document["Resources"]["ReplicationSet"]["Properties"]["Regions"][0]["RegionName"] == {"Ref": "AWS::Region"}
+    (tmp_path / "template.json").write_text(converted.stdout)
+    assert json.loads(run(str(tmp_path / "template.json")).stdout) == json.loads(run(str(GUARD_MISSING)).stdout)
+
+
+def test_cdk_synth_output_is_read_as_it_is():
+    completed = run(str(CDK_TEMPLATE))
+    assert {f["id"] for f in json.loads(completed.stdout)} >= {"CKV_IM_3"} and completed.returncode == 1
+
+
+def test_a_file_that_is_no_template_cannot_be_converted(tmp_path):
+    broken = tmp_path / "template.yaml"
+    broken.write_text("Resources: [unclosed\n")
+    for module in ("ckv_im.cfn_json", "ckv_im.opa"):
+        completed = run(str(broken), module=module)
+        assert completed.returncode == 2 and "error:" in completed.stderr and completed.stdout == ""
