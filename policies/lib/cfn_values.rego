@@ -11,8 +11,8 @@
 #
 #   Rego has no recursion: the intrinsic functions of the resources the view reads
 #   are evaluated in rounds, innermost first (a Fn::Sub whose variable is a
-#   Fn::Join waits one round for it), up to _max_rounds levels of nesting; a
-#   deeper one stays unresolved.
+#   Fn::Join waits one round for it), up to 24 levels of nesting; a deeper one
+#   stays unresolved.
 #
 #   An evaluation is {"parts": [...]} (literal text, the stack-Region marker,
 #   {"resource": id, "attribute": name or null} for Ref / Fn::GetAtt of a
@@ -123,8 +123,6 @@ intrinsics := {[id, path]: node |
 }
 
 _max_path := 64
-
-_max_rounds := 24
 
 # [id, path] -> evaluation of every intrinsic function (innermost first, one level per round).
 evaluations := r24.done if {

@@ -299,7 +299,7 @@ _plain_configuration(configuration) if {
 # How SseKmsKeyId names its key: {"key": null} for the AWS owned key, {"key": reference} with
 # reference {"text", "naming"?, "region"?, "key"?, "certain"?}, {} when it may be unset.
 _key_ref(key, node) := {"key": null} if {
-	cfn.function(node) == ["Ref", "AWS::NoValue"]
+	cfn.is_no_value(node)
 } else := {"key": {"text": cfn.shown(node), "certain": false}} if {
 	cfn.function(node)[0] == "Fn::ImportValue" # known only at deployment: "DefaultKey" is the AWS owned key
 } else := {} if {
