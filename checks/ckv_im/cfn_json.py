@@ -47,8 +47,8 @@ def plain(node: Any, depth: int = 0, open_ids: frozenset[int] = frozenset()) -> 
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, (int, float)):
-        return node if isinstance(node, bool) or node == node else None  # NaN has no JSON form
-    return str(node)
+        return node if node == node else None  # NaN (YAML .nan) has no JSON form
+    return str(node)  # the decoder's str subclass, or a YAML value JSON has no type for (a date)
 
 
 def main(argv: list[str] | None = None) -> int:
