@@ -481,7 +481,8 @@ def _has_principal(statement: dict) -> _Truth:
 
 
 def _names_someone(value: Any) -> _Truth:
-    return _any(_Truth.MAYBE if is_unknown(item) else _truth(item != "") for item in _as_list(value))
+    """A principal list names someone unless it is literally empty (an unresolved entry is someone)."""
+    return _any(_truth(is_unknown(item) or item != "") for item in _as_list(value))
 
 
 def _applies_to_the_key(statement: dict) -> _Truth:

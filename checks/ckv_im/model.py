@@ -105,12 +105,27 @@ class Status(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+# Characters a details line must not carry as they are: line breaks (a CI log reads a line that
+# starts with "::error" as a command), other control characters and bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character written as its escape (``\\n``, ``\\u2028``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
 @dataclass(frozen=True)
 class Result:
-    """A rule's verdict and the details lines a reader needs to act on it."""
+    """A rule's verdict and the details lines a reader needs to act on it (every line printable)."""
 
     status: Status
     details: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", tuple(_printable_line(line) for line in self.details))
 
     @classmethod
     def passed(cls, *details: str) -> "Result":
@@ -154,6 +169,13 @@ class Detail(str):
         line = super().__new__(cls, text)
         line.where = tuple(where) if where else None
         return line
+
+
+def _printable_line(line: str) -> str:
+    shown = printable(line)
+    if shown is line:
+        return line
+    return Detail(shown, line.where) if isinstance(line, Detail) else shown
 
 
 def at(where: "Where | None", text: str) -> str:
