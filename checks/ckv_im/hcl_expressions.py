@@ -112,7 +112,8 @@ def template_vars_in(vars_text: str) -> dict[str, str] | None:
     return variables
 
 
-_INTERPOLATION = re.compile(r"\$\{\s*([^}]*?)\s*\}")
+# A placeholder of a variable; possessive, so that a text of "${" never makes the regex backtrack.
+_PLACEHOLDER = re.compile(r"\$\{\s*+([A-Za-z_][\w-]*+)\s*+\}")
 
 
 def render_template(template: str, variables: dict[str, str]) -> str | None:
@@ -121,10 +122,10 @@ def render_template(template: str, variables: dict[str, str]) -> str | None:
         return None  # template directives (for, if) are not evaluated
     escaped = "\x00ESCAPED\x00"
     body = template.replace("$${", escaped)
-    names = _INTERPOLATION.findall(body)
-    if any(name not in variables for name in names):
-        return None
-    return _INTERPOLATION.sub(lambda match: variables[match.group(1)], body).replace(escaped, "${")
+    names = _PLACEHOLDER.findall(body)
+    if len(names) != body.count("${") or any(name not in variables for name in names):
+        return None  # an interpolation that is not a variable's name, or a variable without a value
+    return _PLACEHOLDER.sub(lambda match: variables[match.group(1)], body).replace(escaped, "${")
 
 
 # --- the text python-hcl2 writes inside "${...}" -------------------------------------------------

@@ -23,7 +23,7 @@ from itertools import chain
 from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
 
-from ckv_im.model import UnknownTemplate
+from ckv_im.model import PastLimit, UnknownTemplate, past_limit, replace_interpolations
 
 __all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credentials_in"]
 
@@ -32,7 +32,6 @@ __all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credenti
 # rule" (docs/semantics.md#how-a-verdict-is-reached). It is never part of an e-mail address, and a phone
 # number that touches it could be part of a longer number, so it is not reported.
 UNRESOLVED = "\x00"
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 # -- text as its reader sees it -------------------------------------------------------------------
 # Characters that render as nothing (zero-width spaces and joiners, bidirectional controls, the
@@ -375,6 +374,18 @@ def _masked_text(text: str) -> str:
 
 # -- walking resource configurations --------------------------------------------------------------
 MAX_DEPTH = 64
+# Strings and containers one walk visits: shared YAML aliases make a small file a huge tree.
+MAX_WALKED = 200_000
+
+
+class TooLarge(Exception):
+    """A configuration the walk cannot read whole: past MAX_WALKED, or holding a PastLimit value."""
+
+    def __init__(self, unknown: PastLimit) -> None:
+        super().__init__(unknown.reason)
+        self.reason = unknown.reason
+
+
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")  # no "@", "+", "?", spaces or quotes: cannot hide a finding
 _SCALAR_KEY_TYPES = (int, float, bool, type(None))
 
@@ -392,7 +403,8 @@ def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     ``["Cost Center"]``. Keys that start and end with ``__`` (Checkov's
     ``__start_line__``, ``__address__``) are skipped with their values.
     Containers nested deeper than ``MAX_DEPTH`` and containers that contain
-    themselves are not entered. Iterative: deep nesting cannot exhaust the stack.
+    themselves are not entered. Iterative: deep nesting cannot exhaust the stack. Raises
+    ``TooLarge`` past ``MAX_WALKED`` values or on a ``PastLimit`` value.
     """
     for shown_path, text, _ in located_strings_in(value, path):
         yield shown_path, text
@@ -406,10 +418,13 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
     if isinstance(value, (str, UnknownTemplate)):
         yield path, _scanned_text(value), ()
         return
+    if isinstance(value, PastLimit):
+        raise TooLarge(value)
     if not isinstance(value, (dict, list, tuple)):
         return
     stack: list[tuple[Iterator[tuple[str, Any, bool, tuple]], int]] = [(_children(value, path, ()), id(value))]
     open_ids = {id(value)}
+    walked = 0
     while stack:
         children, container_id = stack[-1]
         child = next(children, None)
@@ -418,6 +433,11 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
             open_ids.discard(container_id)
             continue
         child_path, child_value, is_key, raw_path = child
+        walked += 1
+        if walked > MAX_WALKED:
+            raise TooLarge(past_limit(f"a configuration of more than {MAX_WALKED} values"))
+        if isinstance(child_value, PastLimit):
+            raise TooLarge(child_value)
         if isinstance(child_value, (str, UnknownTemplate)):
             yield child_path, _scanned_text(child_value), raw_path
         elif isinstance(child_value, (dict, list, tuple)) and not is_key:
@@ -429,7 +449,7 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
 
 def _scanned_text(value: "str | UnknownTemplate") -> str:
     """A string as is; a partly resolved one with UNRESOLVED in place of each part known only later."""
-    return _INTERPOLATION.sub(UNRESOLVED, value.text) if isinstance(value, UnknownTemplate) else value
+    return replace_interpolations(value.text, lambda _: UNRESOLVED) if isinstance(value, UnknownTemplate) else value
 
 
 def _children(container: Any, path: str, raw_path: tuple) -> Iterator[tuple[str, Any, bool, tuple]]:
