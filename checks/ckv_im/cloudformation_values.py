@@ -117,6 +117,7 @@ class TemplateValues:
     def __init__(self, template: dict, serverless_file: dict | None = None) -> None:
         self.parameters = dict(entries(template.get("Parameters")))
         self.resources = dict(entries(template.get("Resources")))
+        self.mappings = dict(entries(template.get("Mappings")))
         # A Serverless Framework file (the whole of it) holds ${self:...}-style variables in plain strings.
         self.serverless_file = serverless_file
         self.strings = StringParts(self)
@@ -179,7 +180,38 @@ class TemplateValues:
             return Unknown(f"{shown({name: argument})}: an export of another stack, known only at deployment")
         if name == "Fn::If":
             return Unknown(f"{shown({name: argument})}: depends on a condition known only at deployment")
+        if name == "Fn::Select":
+            return self._select(argument, depth)
+        if name == "Fn::FindInMap":
+            return self._find_in_map(argument, depth)
         return Unknown(f"{name} is not evaluated statically")
+
+    def _select(self, argument: Any, depth: int) -> Any:
+        """``Fn::Select [index, list]`` of literal (or evaluated) values; Unknown otherwise."""
+        if not (isinstance(argument, list) and len(argument) == 2):
+            return Unknown("Fn::Select needs an index and a list")
+        index, items = self._value(argument[0], depth + 1), self._value(argument[1], depth + 1)
+        if isinstance(index, str) and index.isdigit():
+            index = int(index)
+        if not isinstance(index, int) or isinstance(index, bool) or not isinstance(items, list):
+            return Unknown(f"{shown({'Fn::Select': argument})} is known only at deployment")
+        if not 0 <= index < len(items):
+            return Unknown(f"Fn::Select index {index} is outside its list")
+        return items[index]
+
+    def _find_in_map(self, argument: Any, depth: int) -> Any:
+        """``Fn::FindInMap [map, top-level key, second-level key]`` from the template's Mappings."""
+        if not (isinstance(argument, list) and len(argument) in (3, 4)):
+            return Unknown("Fn::FindInMap needs a map name and two keys")
+        names = [self._value(item, depth + 1) for item in argument[:3]]
+        if not all(isinstance(name, str) for name in names):
+            return Unknown(f"{shown({'Fn::FindInMap': argument})} is known only at deployment")
+        node: Any = self.mappings
+        for name in names:
+            node = dict(entries(node)).get(name) if isinstance(node, dict) else None
+        if node is None:
+            return Unknown(f"Fn::FindInMap {'/'.join(names)} names nothing in the template's Mappings")
+        return self._value(node, depth + 1)
 
     def parts(self, node: Any, depth: int = 0) -> list[Part] | Unknown:
         """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
@@ -223,6 +255,8 @@ class StringParts:
         if name == "Fn::Join":
             return self._join_parts(argument, depth)
         value = self.values.function_value(name, argument, depth)
+        if isinstance(value, (str, UnknownTemplate)):  # Fn::Select, Fn::FindInMap
+            return self.parts(value.text if isinstance(value, UnknownTemplate) else value, depth + 1)
         return value if is_unknown(value) else Unknown(f"{shown(node)} is not a string")
 
     def _ref_parts(self, name: Any) -> "list[Part] | Unknown":

@@ -22,6 +22,9 @@ _STEP = re.compile(rf"\.?({_IDENT})|({_INDEX})")
 # What a reference that Checkov could not render looks like in its output.
 _REFERENCE_ROOTS = ("var.", "local.", "module.", "data.", "path.", "each.", "count.", "self.", "terraform.")
 _RESOURCE_REFERENCE = re.compile(rf"aws_\w+\.{_IDENT}(?:{_INDEX})?(?:\.{_IDENT}|{_INDEX})+")
+# A function call Checkov left as text (``try(aws_kms_key.k.arn, "x")``, ``coalesce(...)``,
+# ``format(...)``, ``provider::aws::arn_build(...)``): no literal value has this shape.
+_FUNCTION_CALL = re.compile(r"(?:provider::\w+::)?[a-z][a-z0-9_]*\(.*\)", re.S)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,11 @@ def looks_unrendered(value: object) -> bool:
     text = value.strip()
     if "${" in text:
         return True
-    return text.startswith(_REFERENCE_ROOTS) or bool(_RESOURCE_REFERENCE.fullmatch(text))
+    return (
+        text.startswith(_REFERENCE_ROOTS)
+        or bool(_RESOURCE_REFERENCE.fullmatch(text))
+        or bool(_FUNCTION_CALL.fullmatch(text))
+    )
 
 
 _FILE_CALL = re.compile(r'^\$\{\s*(file|templatefile)\(\s*"((?:[^"\\]|\\.)*)"\s*(,.*)?\)\s*\}$', re.S)
