@@ -203,6 +203,11 @@ def template_parts(raw: object) -> list | None:
     parts: list = []
     literal, position = "", 0
     while position < len(raw):
+        dollar = raw.find("$", position)  # literal text is copied in runs, not character by character
+        if dollar != position:
+            literal += raw[position:] if dollar < 0 else raw[position:dollar]
+            position = len(raw) if dollar < 0 else dollar
+            continue
         if raw.startswith("$${", position):
             literal, position = literal + "${", position + 3
             continue

@@ -169,3 +169,47 @@ def test_policy_documents_that_include_each_other_are_rendered_once_and_bounded(
     assert time.monotonic() - start < SMALL_SCAN_SECONDS
     assert verdicts.get(("CKV_IM_7", "aws_kms_key.k")) is None  # UNKNOWN: not reported
     assert "limit reached" in caplog.text
+
+
+@pytest.mark.parametrize("depth, past_limit", [(500, False), (200_000, True)])
+def test_a_deeply_nested_plan_is_unknown_not_an_error(tmp_path, depth, past_limit):
+    from ckv_im.model import ScanModel
+    from ckv_im.plan_model import plan_model
+
+    resource = (
+        '{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k", '
+        '"values": {"tags": ' + "[" * depth + "]" * depth + "}}"
+    )
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": "1.2", "planned_values": {"root_module": {"resources": [' + resource + "]}}}")
+    model = within_cpu_bound(lambda: plan_model(str(plan)))
+    # past what Python's JSON reader can nest: UNKNOWN; else a model (deep tags are outside every rule's reach)
+    assert isinstance(model, PastLimit) if past_limit else isinstance(model, ScanModel)
+
+
+INTERPOLATION_TEXTS = {
+    "plain heredoc": "x" * 160_000,
+    "references": "${a.b}" * 30_000,
+    "openers": "${" * 80_000,
+    "open quotes": '${"' * 50_000,
+    "open braces": "${" + "{" * 160_000,
+    "escapes": "$${" * 50_000,
+    "dollars": "$x" * 80_000,
+}
+
+
+@pytest.mark.parametrize("text", INTERPOLATION_TEXTS.values(), ids=INTERPOLATION_TEXTS.keys())
+def test_interpolation_scans_of_heredocs_are_linear(text):
+    from ckv_im.hcl_expressions import looks_unrendered, parse_expression, template_parts, whole_expression
+    from ckv_im.model import UnknownTemplate
+    from ckv_im.sensitive_text import strings_in
+
+    def scan_everything():
+        template_parts(text)
+        whole_expression(text)
+        looks_unrendered(text)
+        parse_expression(text)
+        _ = UnknownTemplate(text).could_be_wildcard
+        list(strings_in(UnknownTemplate(text)))
+
+    within_cpu_bound(scan_everything)
