@@ -213,3 +213,23 @@ def test_interpolation_scans_of_heredocs_are_linear(text):
         list(strings_in(UnknownTemplate(text)))
 
     within_cpu_bound(scan_everything)
+
+
+def test_untargeted_key_policies_cost_memory_linear_in_the_keys(tmp_path):
+    """Every key shares one Unknown naming a few of the aws_kms_key_policy resources whose key_id
+    is not resolved: a message per key naming them all grew with keys x policies (1.27 GB at 4,000)."""
+    from support.hostile import terraform_model
+
+    count = 40
+    blocks = ['variable "key_ids" {\n  type = list(string)\n}\n']
+    for number in range(count):
+        blocks.append(f'resource "aws_kms_key" "k{number}" {{\n  description = "incident data"\n}}\n')
+        blocks.append(
+            f'resource "aws_kms_key_policy" "p{number}" {{\n  key_id = var.key_ids[{number}]\n  policy = "{{}}"\n}}\n'
+        )
+    (tmp_path / "main.tf").write_text("\n".join(blocks))
+    model = terraform_model(tmp_path)
+    policies = {id(key.policy) for key in model.keys.values()}
+    assert len(model.keys) == count and len(policies) == 1
+    (policy,) = {key.policy for key in model.keys.values()}
+    assert is_unknown(policy) and len(policy.reason) < 300

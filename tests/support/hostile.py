@@ -47,3 +47,19 @@ def grant_statement(**overrides: Any) -> dict:
 
 def key_policy(*statements: dict) -> dict:
     return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def terraform_model(directory: Any) -> Any:
+    """The pack's model of a Terraform directory, built from Checkov's graph as the Checkov shell builds it."""
+    from checkov.common.graph.db_connectors.rustworkx.rustworkx_db_connector import RustworkxConnector
+    from checkov.terraform.graph_manager import TerraformGraphManager
+
+    from ckv_im.terraform_graph import RawFiles, build_index
+    from ckv_im.terraform_model import TerraformModelBuilder
+
+    manager = TerraformGraphManager(db_connector=RustworkxConnector())
+    local_graph, _ = manager.build_graph_from_source_directory(str(directory), render_variables=True)
+    raw_files = RawFiles()
+    index = build_index(manager.save_graph(local_graph), raw_files)
+    raw_files.set_scan_root(str(directory))
+    return TerraformModelBuilder(index, raw_files).build()
