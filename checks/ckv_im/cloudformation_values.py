@@ -17,9 +17,23 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from ckv_im.model import STACK_REGION_TEXT, Unknown, UnknownTemplate, is_unknown
+from ckv_im.model import (
+    STACK_REGION_TEXT,
+    PastLimit,
+    Unknown,
+    UnknownTemplate,
+    interpolation_spans,
+    is_unknown,
+    past_limit,
+)
 
 MAX_DEPTH = 64  # deeper values (or YAML alias loops) are not evaluated
+# Characters a string built by Fn::Sub, Fn::Join or Serverless variables may reach: nested or
+# repeated substitutions grow exponentially, and no key ARN or policy comes near this.
+MAX_BUILT_STRING = 256 * 1024
+# Nodes one value may have once evaluated: YAML aliases let a small file stand for a tree of
+# billions of nodes (a "billion laughs"), which the evaluation would copy out.
+MAX_EVALUATED_NODES = 100_000
 _DYNAMIC_REFERENCE = re.compile(r"\{\{(resolve:[^}]*)\}\}")
 NO_VALUE = object()  # AWS::NoValue: the property is left out
 _PSEUDO_UNKNOWN = {
@@ -30,7 +44,6 @@ _PSEUDO_UNKNOWN = {
     "AWS::StackId",
     "AWS::NotificationARNs",
 }
-_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def is_marker(key: Any) -> bool:
@@ -104,6 +117,7 @@ class TemplateValues:
     def __init__(self, template: dict, serverless_file: dict | None = None) -> None:
         self.parameters = dict(entries(template.get("Parameters")))
         self.resources = dict(entries(template.get("Resources")))
+        self.mappings = dict(entries(template.get("Mappings")))
         # A Serverless Framework file (the whole of it) holds ${self:...}-style variables in plain strings.
         self.serverless_file = serverless_file
         self.strings = StringParts(self)
@@ -115,12 +129,18 @@ class TemplateValues:
 
     def value(self, node: Any, depth: int = 0) -> Any:
         """The node with every intrinsic evaluated: strings, numbers, dicts, lists, Unknowns (never NO_VALUE)."""
+        self._nodes_left = MAX_EVALUATED_NODES
         result = self._value(node, depth)
+        if self._nodes_left < 0:
+            return past_limit(f"a value of more than {MAX_EVALUATED_NODES} nodes")
         return None if result is NO_VALUE else result
 
     def _value(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             return Unknown("the value is nested too deeply to evaluate")
+        self._nodes_left -= 1
+        if self._nodes_left < 0:
+            return NO_VALUE  # value() turns the whole value into an Unknown
         if isinstance(node, str):
             return self.string(node)
         if isinstance(node, (bool, int, float)) or node is None:
@@ -160,7 +180,38 @@ class TemplateValues:
             return Unknown(f"{shown({name: argument})}: an export of another stack, known only at deployment")
         if name == "Fn::If":
             return Unknown(f"{shown({name: argument})}: depends on a condition known only at deployment")
+        if name == "Fn::Select":
+            return self._select(argument, depth)
+        if name == "Fn::FindInMap":
+            return self._find_in_map(argument, depth)
         return Unknown(f"{name} is not evaluated statically")
+
+    def _select(self, argument: Any, depth: int) -> Any:
+        """``Fn::Select [index, list]`` of literal (or evaluated) values; Unknown otherwise."""
+        if not (isinstance(argument, list) and len(argument) == 2):
+            return Unknown("Fn::Select needs an index and a list")
+        index, items = self._value(argument[0], depth + 1), self._value(argument[1], depth + 1)
+        if isinstance(index, str) and index.isdigit():
+            index = int(index)
+        if not isinstance(index, int) or isinstance(index, bool) or not isinstance(items, list):
+            return Unknown(f"{shown({'Fn::Select': argument})} is known only at deployment")
+        if not 0 <= index < len(items):
+            return Unknown(f"Fn::Select index {index} is outside its list")
+        return items[index]
+
+    def _find_in_map(self, argument: Any, depth: int) -> Any:
+        """``Fn::FindInMap [map, top-level key, second-level key]`` from the template's Mappings."""
+        if not (isinstance(argument, list) and len(argument) in (3, 4)):
+            return Unknown("Fn::FindInMap needs a map name and two keys")
+        names = [self._value(item, depth + 1) for item in argument[:3]]
+        if not all(isinstance(name, str) for name in names):
+            return Unknown(f"{shown({'Fn::FindInMap': argument})} is known only at deployment")
+        node: Any = self.mappings
+        for name in names:
+            node = dict(entries(node)).get(name) if isinstance(node, dict) else None
+        if node is None:
+            return Unknown(f"Fn::FindInMap {'/'.join(names)} names nothing in the template's Mappings")
+        return self._value(node, depth + 1)
 
     def parts(self, node: Any, depth: int = 0) -> list[Part] | Unknown:
         """A string-valued node as literal text and tokens (Ref, GetAtt, Sub, Join, literals)."""
@@ -204,6 +255,8 @@ class StringParts:
         if name == "Fn::Join":
             return self._join_parts(argument, depth)
         value = self.values.function_value(name, argument, depth)
+        if isinstance(value, (str, UnknownTemplate)):  # Fn::Select, Fn::FindInMap
+            return self.parts(value.text if isinstance(value, UnknownTemplate) else value, depth + 1)
         return value if is_unknown(value) else Unknown(f"{shown(node)} is not a string")
 
     def _ref_parts(self, name: Any) -> "list[Part] | Unknown":
@@ -227,26 +280,33 @@ class StringParts:
         if not isinstance(text, str):
             return Unknown("Fn::Sub of something that is not a string")
         parts: list = []
-        position = 0
-        for match in _SUB_VARIABLE.finditer(text):
-            parts.append(text[position : match.start()])
-            position = match.end()
-            variable = match.group(1)
+        position, size, substituted = 0, len(text), {}  # each variable evaluated once, however often used
+        for start, end in interpolation_spans(text):
+            parts.append(text[position:start])
+            position = end
+            whole, variable = text[start:end], text[start + 2 : end - 1]
             if variable.startswith("!"):  # ${!Literal} is the text ${Literal}
                 parts.append("${" + variable[1:] + "}")
             elif variable in variables:
-                inner = self.parts(variables[variable], depth + 1)
-                parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
+                if variable not in substituted:
+                    substituted[variable] = self.parts(variables[variable], depth + 1)
+                inner = substituted[variable]
+                if isinstance(inner, PastLimit):
+                    return inner  # never a partly known string: what was not evaluated may hold anything
+                size += _built_size(inner)
+                if size > MAX_BUILT_STRING:
+                    return past_limit("a string built by Fn::Sub is too long")
+                parts.extend(inner if not is_unknown(inner) else [UnknownToken(whole, inner.reason)])
             elif "." in variable and not variable.startswith("AWS::"):
                 logical_id, attribute = variable.split(".", 1)
                 parts.append(
                     ResourceToken(logical_id, attribute)
                     if logical_id in self.values.resources
-                    else UnknownToken(match.group(0), f"{logical_id} names nothing in this template")
+                    else UnknownToken(whole, f"{logical_id} names nothing in this template")
                 )
             else:
                 inner = self._ref_parts(variable)
-                parts.extend(inner if not is_unknown(inner) else [UnknownToken(match.group(0), inner.reason)])
+                parts.extend(inner if not is_unknown(inner) else [UnknownToken(whole, inner.reason)])
         parts.append(text[position:])
         return _merged(parts)
 
@@ -257,12 +317,25 @@ class StringParts:
         if not isinstance(items, list):
             return Unknown("Fn::Join of a list known only at deployment")
         parts: list = []
+        size, joined = len(delimiter) * len(items), {}  # an item repeated (a YAML alias) is evaluated once
         for index, item in enumerate(items):
-            inner = self.parts(item, depth + 1)
+            if id(item) not in joined:
+                joined[id(item)] = self.parts(item, depth + 1)
+            inner = joined[id(item)]
             if is_unknown(inner):
                 return inner
+            size += _built_size(inner)
+            if size > MAX_BUILT_STRING:
+                return past_limit("a string built by Fn::Join is too long")
             parts.extend(([delimiter] if index else []) + inner)
         return _merged(parts)
+
+
+def _built_size(parts: "list[Part] | Unknown") -> int:
+    """Characters of a built string (a token counts as what it stands for in a details line)."""
+    if is_unknown(parts):
+        return 0
+    return sum(len(part) if isinstance(part, str) else len(getattr(part, "text", "")) + 16 for part in parts)
 
 
 def parameter_default(parameter: Any, name: str) -> Any:
@@ -293,13 +366,29 @@ def serverless_string(text: str, document: dict) -> Any:
     deployment: a string that still holds one is an UnknownTemplate. A default
     (``${self:custom.x, 'y'}``) is not taken: whether it applies is decided at deployment.
     """
+    try:
+        return _serverless_expansion(text, document)
+    except _TooLong:
+        return past_limit("a Serverless variable expands to too long a string")
+
+
+class _TooLong(Exception):
+    """A Serverless expansion passed MAX_BUILT_STRING (each variable may expand to many more)."""
+
+
+def _serverless_expansion(text: str, document: dict) -> Any:
     unresolved: list[str] = []
+    grown = len(text)
 
     def replace(match: re.Match) -> str:
+        nonlocal grown
         expression = match.group(1)
         if "," not in expression and expression.strip().startswith("self:"):
             value = _serverless_path(document, expression.strip()[len("self:") :])
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                grown += len(str(value))
+                if grown > MAX_BUILT_STRING:
+                    raise _TooLong
                 return str(value)
         unresolved.append(match.group(0))
         return "\x01" + str(len(unresolved) - 1) + "\x02"  # set aside, so the next round does not see it
@@ -315,6 +404,8 @@ def serverless_string(text: str, document: dict) -> Any:
         if "\x01" not in text:
             break
         text = re.sub("\x01(\\d+)\x02", lambda m: unresolved[int(m.group(1))], text)
+        if len(text) > MAX_BUILT_STRING:
+            raise _TooLong
     return UnknownTemplate(text) if "${" in text or "\x01" in text else text
 
 
@@ -397,4 +488,7 @@ def referenced_ids(node: Any, depth: int = 0) -> list[str]:
 
 
 def _sub_names(text: Any) -> list[str]:
-    return [name for name in _SUB_VARIABLE.findall(text) if not name.startswith("!")] if isinstance(text, str) else []
+    if not isinstance(text, str):
+        return []
+    names = (text[start + 2 : end - 1] for start, end in interpolation_spans(text))
+    return [name for name in names if not name.startswith("!")]

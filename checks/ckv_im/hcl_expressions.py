@@ -22,6 +22,9 @@ _STEP = re.compile(rf"\.?({_IDENT})|({_INDEX})")
 # What a reference that Checkov could not render looks like in its output.
 _REFERENCE_ROOTS = ("var.", "local.", "module.", "data.", "path.", "each.", "count.", "self.", "terraform.")
 _RESOURCE_REFERENCE = re.compile(rf"aws_\w+\.{_IDENT}(?:{_INDEX})?(?:\.{_IDENT}|{_INDEX})+")
+# A function call Checkov left as text (``try(aws_kms_key.k.arn, "x")``, ``coalesce(...)``,
+# ``format(...)``, ``provider::aws::arn_build(...)``): no literal value has this shape.
+_FUNCTION_CALL = re.compile(r"(?:provider::\w+::)?[a-z][a-z0-9_]*\(.*\)", re.S)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,11 @@ def looks_unrendered(value: object) -> bool:
     text = value.strip()
     if "${" in text:
         return True
-    return text.startswith(_REFERENCE_ROOTS) or bool(_RESOURCE_REFERENCE.fullmatch(text))
+    return (
+        text.startswith(_REFERENCE_ROOTS)
+        or bool(_RESOURCE_REFERENCE.fullmatch(text))
+        or bool(_FUNCTION_CALL.fullmatch(text))
+    )
 
 
 _FILE_CALL = re.compile(r'^\$\{\s*(file|templatefile)\(\s*"((?:[^"\\]|\\.)*)"\s*(,.*)?\)\s*\}$', re.S)
@@ -112,7 +119,8 @@ def template_vars_in(vars_text: str) -> dict[str, str] | None:
     return variables
 
 
-_INTERPOLATION = re.compile(r"\$\{\s*([^}]*?)\s*\}")
+# A placeholder of a variable; possessive, so that a text of "${" never makes the regex backtrack.
+_PLACEHOLDER = re.compile(r"\$\{\s*+([A-Za-z_][\w-]*+)\s*+\}")
 
 
 def render_template(template: str, variables: dict[str, str]) -> str | None:
@@ -121,10 +129,10 @@ def render_template(template: str, variables: dict[str, str]) -> str | None:
         return None  # template directives (for, if) are not evaluated
     escaped = "\x00ESCAPED\x00"
     body = template.replace("$${", escaped)
-    names = _INTERPOLATION.findall(body)
-    if any(name not in variables for name in names):
-        return None
-    return _INTERPOLATION.sub(lambda match: variables[match.group(1)], body).replace(escaped, "${")
+    names = _PLACEHOLDER.findall(body)
+    if len(names) != body.count("${") or any(name not in variables for name in names):
+        return None  # an interpolation that is not a variable's name, or a variable without a value
+    return _PLACEHOLDER.sub(lambda match: variables[match.group(1)], body).replace(escaped, "${")
 
 
 # --- the text python-hcl2 writes inside "${...}" -------------------------------------------------
@@ -195,6 +203,11 @@ def template_parts(raw: object) -> list | None:
     parts: list = []
     literal, position = "", 0
     while position < len(raw):
+        dollar = raw.find("$", position)  # literal text is copied in runs, not character by character
+        if dollar != position:
+            literal += raw[position:] if dollar < 0 else raw[position:dollar]
+            position = len(raw) if dollar < 0 else dollar
+            continue
         if raw.startswith("$${", position):
             literal, position = literal + "${", position + 3
             continue

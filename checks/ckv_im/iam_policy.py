@@ -45,6 +45,8 @@ _IF_EXISTS = "ifexists"
 _SERVICE_SUFFIX = ".amazonaws.com"
 # What a Region name may look like (loosely: every AWS Region name has this form).
 _REGION_NAME = r"\.([a-z0-9-]+)"
+# A Region name: us-east-1, us-gov-west-1, ap-southeast-4, cn-northwest-1, us-isob-east-1.
+_REGION_NAME_FORM = re.compile(r"[a-z]{2}(?:-[a-z]{1,16}){1,3}-[0-9]{1,2}")
 # Unknown-Region checks stand a Region in with this character, which only a wildcard can match.
 _REGION_SENTINEL = "\x00"
 # Longer globs are not analysed for the unknown-Region case; they are judged "may match" instead.
@@ -77,36 +79,82 @@ def _truth(flag: bool) -> _Truth:
 
 
 # Glob matching -------------------------------------------------------------------------------------
+# IAM compares names (actions, condition keys, operators) ignoring case. Whether it folds non-ASCII
+# characters that fold to ASCII ones (the long s U+017F to "s", the Kelvin sign to "k") is not documented,
+# so a name that matches only under one of the two foldings is undecided, never a match.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
 def action_pattern_matches(pattern: object, action: object) -> bool:
     """IAM action matching: case-insensitive, ``*`` any run of characters, ``?`` one character."""
+    return _action_match(pattern, action) is _Truth.YES
+
+
+def _action_match(pattern: object, action: object) -> _Truth:
+    """YES or NO when both foldings agree; MAYBE when only a Unicode case folding makes the pattern match."""
     if not isinstance(pattern, str) or not isinstance(action, str):
-        return False
-    return _glob_matches(pattern, action, ignore_case=True)
+        return _Truth.NO
+    ascii_match = _glob_matches(_ascii_lower(pattern), _ascii_lower(action), ignore_case=False)
+    if pattern.isascii() or ascii_match:
+        return _truth(ascii_match)
+    return _Truth.MAYBE if _glob_matches(pattern, action, ignore_case=True) else _Truth.NO
 
 
 def _glob_matches(pattern: str, text: str, *, ignore_case: bool) -> bool:
-    """Glob matching; actions ignore case, condition values (StringLike) do not."""
+    """Glob matching (``*`` any run, ``?`` one character) in O(len(pattern) * len(text)) at worst.
+
+    No regular expression: a translated glob such as ``*s*s*s*s*q`` backtracks exponentially. The
+    pieces between stars are matched left to right, each at its leftmost place: a later piece can
+    only gain from an earlier one ending sooner, so the greedy choice is never wrong.
+    """
     if ignore_case:
         pattern, text = pattern.casefold(), text.casefold()
-    pattern = re.sub(r"\*+", "*", pattern)
-    # A glob needs at least one character per non-* character; this also keeps huge
-    # patterns from ever being compiled.
-    if len(pattern) - pattern.count("*") > len(text):
+    pieces = pattern.split("*")
+    if len(pattern) - (len(pieces) - 1) > len(text):
+        return False  # a glob needs at least one character per non-* character
+    if len(pieces) == 1:
+        return len(pattern) == len(text) and _piece_at(pattern, text, 0)
+    first, middle, last = pieces[0], pieces[1:-1], pieces[-1]
+    end = len(text) - len(last)
+    if not (_piece_at(first, text, 0) and _piece_at(last, text, end)):
         return False
-    return _glob_regex(pattern).fullmatch(text) is not None
+    position = len(first)
+    for piece in middle:
+        found = _find_piece(piece, text, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
-@lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    parts = []
-    for piece in re.split(r"([*?]+)", pattern):
-        if piece and set(piece) <= {"*", "?"}:
-            # One quantifier per wildcard run ("*?*" is ".{1,}") so the regex cannot backtrack badly.
-            single = piece.count("?")
-            parts.append(f".{{{single},}}" if "*" in piece else f".{{{single}}}")
-        else:
-            parts.append(re.escape(piece))
-    return re.compile("".join(parts), re.DOTALL)
+def _piece_at(piece: str, text: str, start: int) -> bool:
+    """Whether a star-free piece (``?`` any one character) matches ``text`` at ``start``."""
+    if "?" not in piece:
+        return text.startswith(piece, start)
+    return all(p in ("?", t) for p, t in zip(piece, text[start : start + len(piece)], strict=True))
+
+
+def _find_piece(piece: str, text: str, start: int, end: int) -> int:
+    """Leftmost place in ``text[start:end]`` where a star-free piece matches, or -1."""
+    if "?" not in piece:
+        return text.find(piece, start, end) if start + len(piece) <= end else -1
+    anchor = max(piece.split("?"), key=len)  # the longest literal run narrows the places to try
+    offset = piece.index(anchor) if anchor else 0
+    candidate = start
+    while candidate + len(piece) <= end:
+        if anchor:
+            found = text.find(anchor, candidate + offset, end - (len(piece) - offset - len(anchor)))
+            if found < 0:
+                return -1
+            candidate = found - offset
+        if _piece_at(piece, text, candidate):
+            return candidate
+        candidate += 1
+    return -1
 
 
 def _globs_overlap(first: str, second: str) -> bool:
@@ -151,9 +199,9 @@ def _known_region(key_region: Any) -> str | None:
     """The key Region by name (the stack Region as its marker), or None when it is not known."""
     if isinstance(key_region, StackRegion):
         return STACK_REGION_TEXT
-    if isinstance(key_region, str) and key_region.strip():
+    if isinstance(key_region, str) and _REGION_NAME_FORM.fullmatch(key_region.strip().lower()):
         return key_region.strip().lower()  # Region names are lower case in AWS
-    return None
+    return None  # text that is no Region name is no evidence of the key Region
 
 
 def _lower_outside_marker(value: str) -> str:
@@ -249,8 +297,8 @@ _EXCLUDING_OPERATORS: dict[str, _MatchValue] = {
 
 
 def _base_operator(operator: str) -> str:
-    """``ForAnyValue:StringLikeIfExists`` -> ``stringlike``."""
-    name = operator.casefold()
+    """``ForAnyValue:StringLikeIfExists`` -> ``stringlike``; a name with non-ASCII letters stays unknown."""
+    name = _ascii_lower(operator)
     for prefix in _SET_PREFIXES:
         if name.startswith(prefix):
             name = name[len(prefix) :]
@@ -264,8 +312,15 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _condition_entries(condition: dict, keys: frozenset[str]) -> tuple[list[tuple[str, list]], int]:
-    """(base operator, values) for each listed condition key, and how many operator blocks are unresolved."""
+def _condition_entries(
+    condition: dict, keys: frozenset[str], *, binding_only: bool = False
+) -> tuple[list[tuple[str, list]], int]:
+    """(base operator, values) for each listed condition key, and how many operator blocks are unresolved.
+
+    ``binding_only`` leaves out the operators that hold when the key is absent (``...IfExists``,
+    ``ForAllValues:``): they cannot pin a caller. A key that names a listed key only under a Unicode
+    case folding (``\u212ams:CallerAccount``) counts as an unresolved block.
+    """
     entries, unresolved_blocks = [], 0
     for operator, block in condition.items():
         if not isinstance(block, dict):
@@ -273,10 +328,21 @@ def _condition_entries(condition: dict, keys: frozenset[str]) -> tuple[list[tupl
             continue
         if not isinstance(operator, str):
             continue  # junk; a well-formed statement never has one
+        if binding_only and _holds_without_key(operator):
+            continue
         for key, values in block.items():
-            if isinstance(key, str) and key.casefold() in keys:
+            if not isinstance(key, str):
+                continue
+            if _ascii_lower(key) in keys:
                 entries.append((_base_operator(operator), _as_list(values)))
+            elif key.casefold() in keys:
+                unresolved_blocks += 1
     return entries, unresolved_blocks
+
+
+def _holds_without_key(operator: str) -> bool:
+    name = _ascii_lower(operator)
+    return name.endswith(_IF_EXISTS) or name.startswith("forallvalues:")
 
 
 def _any_value_matches(match: _MatchValue, values: list, service: str, region: str | None) -> _Truth:
@@ -322,7 +388,7 @@ def _has_other_condition_keys(condition: Any) -> bool:
     if not isinstance(condition, dict):
         return False
     return any(
-        not isinstance(key, str) or key.casefold() != _VIA_SERVICE
+        not isinstance(key, str) or _ascii_lower(key) != _VIA_SERVICE
         for block in condition.values()
         if isinstance(block, dict)
         for key in block
@@ -386,15 +452,13 @@ def _effect_is(statement: dict, effect: str) -> _Truth:
         return _Truth.MAYBE
     # IAM's Effect is case-sensitive; a lower-case "deny" still counts so that it can never help a PASSED.
     if effect == "Deny":
-        return _truth(isinstance(value, str) and value.casefold() == "deny")
+        return _truth(isinstance(value, str) and _ascii_lower(value) == "deny")
     return _truth(value == effect)
 
 
 def _actions_match(statement: dict, action: str) -> _Truth:
     def any_pattern(patterns: Any) -> _Truth:
-        return _any(
-            _Truth.MAYBE if is_unknown(p) else _truth(action_pattern_matches(p, action)) for p in _as_list(patterns)
-        )
+        return _any(_Truth.MAYBE if is_unknown(p) else _action_match(p, action) for p in _as_list(patterns))
 
     if "Action" in statement:
         return any_pattern(statement["Action"])
@@ -404,8 +468,33 @@ def _actions_match(statement: dict, action: str) -> _Truth:
 
 
 def _has_principal(statement: dict) -> _Truth:
+    """Whether the statement names some principal (``{"AWS": []}`` names none).
+
+    ``NotPrincipal`` names everyone but a list, which may or may not leave the caller in.
+    """
+    if "NotPrincipal" in statement:
+        return _Truth.MAYBE
     principal = statement.get("Principal")
-    return _truth(is_unknown(principal) or (isinstance(principal, (str, dict)) and bool(principal)))
+    if isinstance(principal, dict):
+        return _any(_names_someone(value) for value in principal.values())
+    return _truth(is_unknown(principal) or (isinstance(principal, str) and bool(principal)))
+
+
+def _names_someone(value: Any) -> _Truth:
+    """A principal list names someone unless it is literally empty (an unresolved entry is someone)."""
+    return _any(_truth(is_unknown(item) or item != "") for item in _as_list(value))
+
+
+def _applies_to_the_key(statement: dict) -> _Truth:
+    """Whether the statement covers the key: ``NotResource: "*"`` or ``Resource: []`` covers nothing.
+
+    In a key policy the resource is the key itself, so any other ``NotResource`` may exclude it.
+    """
+    if "NotResource" in statement:
+        excluded = statement["NotResource"]
+        return _Truth.NO if any(item == "*" for item in _as_list(excluded)) else _Truth.MAYBE
+    resource = statement.get("Resource", "*")
+    return _truth(resource != []) if not is_unknown(resource) else _Truth.MAYBE
 
 
 def _effect_certainly_not(statement: Any, effect: str) -> bool:
@@ -427,6 +516,7 @@ def _grants(statement: Any, service: str, action: str, region: str | None, malfo
         [
             _effect_is(statement, "Allow"),
             _has_principal(statement),
+            _applies_to_the_key(statement),
             _actions_match(statement, action),
             _via_service_admits(statement.get("Condition"), service, region),
         ]
@@ -444,6 +534,7 @@ def _denies(statement: Any, service: str, action: str, region: str | None) -> _T
     return _all(
         [
             _effect_is(statement, "Deny"),
+            _applies_to_the_key(statement),
             _actions_match(statement, action),
             _via_service_denies(condition, service, region),
         ]
@@ -467,7 +558,7 @@ def _caller_pinned(condition: Any) -> _Truth:
         return _Truth.NO
     if is_unknown(condition):
         return _Truth.MAYBE
-    entries, unresolved_blocks = _condition_entries(condition, _CALLER_PIN_KEYS)
+    entries, unresolved_blocks = _condition_entries(condition, _CALLER_PIN_KEYS, binding_only=True)
     pins = [
         _all(_is_concrete(value, op) for value in values) if values else _Truth.NO
         for op, values in entries
@@ -488,6 +579,9 @@ def _is_concrete(value: Any, operator: str) -> _Truth:
 
 def _wildcard_grant(statement: Any, region: str | None) -> _Truth:
     """CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin."""
+    if isinstance(statement, dict) and "NotPrincipal" in statement:
+        # An Allow with NotPrincipal grants everyone it does not list: judged as principal "*".
+        statement = {**{k: v for k, v in statement.items() if k != "NotPrincipal"}, "Principal": "*"}
     grant = _any(
         _grants(statement, service, action, region, malformed=_Truth.MAYBE)
         for service in INCIDENT_MANAGER_SERVICES

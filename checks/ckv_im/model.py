@@ -9,14 +9,51 @@ break the rule.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
+
+
+LOGGER = logging.getLogger("ckv_im")
+
+
+def interpolation_spans(text: str) -> "Iterator[tuple[int, int]]":
+    r"""(start, end) of each ``${...}`` in ``text``, as ``re.finditer(r"\$\{[^}]*\}")`` finds them, in linear time.
+
+    The regex reads from every ``${`` to the end of a text with no ``}`` after it: quadratic on
+    a text of ``${`` only. Once no ``}`` follows, no later ``${`` can close either.
+    """
+    position = 0
+    while True:
+        start = text.find("${", position)
+        if start < 0:
+            return
+        end = text.find("}", start + 2)
+        if end < 0:
+            return
+        yield start, end + 1
+        position = end + 1
+
+
+def replace_interpolations(text: str, replacement: "Callable[[str], str]") -> str:
+    """``text`` with each ``${...}`` (as ``interpolation_spans`` finds them) replaced by ``replacement(it)``."""
+    pieces, position = [], 0
+    for start, end in interpolation_spans(text):
+        pieces += [text[position:start], replacement(text[start:end])]
+        position = end
+    return "".join(pieces) + text[position:] if pieces else text
+
+
+def past_limit(what: str) -> "PastLimit":
+    """The Unknown for an input past one of the pack's bounds, logged at debug level (docs/semantics.md#limits)."""
+    LOGGER.debug("ckv_im: limit reached: %s", what)
+    return PastLimit(f"{what}, past the pack's limit: not evaluated")
 
 
 class Unknown:
@@ -56,10 +93,18 @@ class UnknownTemplate(Unknown):
 
     @property
     def could_be_wildcard(self) -> bool:
-        literal_parts = re.sub(r"\$\{[^}]*\}", "", self.text)
+        literal_parts = replace_interpolations(self.text, lambda _: "")
         if literal_parts == self.text:  # a bare reference such as var.principal
             return True
         return literal_parts.strip("*") == ""
+
+
+class PastLimit(Unknown):
+    """A value the pack did not evaluate because it passed one of its bounds (size, depth, nodes).
+
+    Unlike other unresolved values it is never "outside the reach" of a rule: even CKV_IM_10 and
+    CKV_IM_11, which judge only what they can read, are UNKNOWN when they meet one.
+    """
 
 
 def is_unknown(value: object) -> TypeIs[Unknown]:
@@ -105,12 +150,27 @@ class Status(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+# Characters a details line must not carry as they are: line breaks (a CI log reads a line that
+# starts with "::error" as a command), other control characters and bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character written as its escape (``\\n``, ``\\u2028``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
 @dataclass(frozen=True)
 class Result:
-    """A rule's verdict and the details lines a reader needs to act on it."""
+    """A rule's verdict and the details lines a reader needs to act on it (every line printable)."""
 
     status: Status
     details: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", tuple(_printable_line(line) for line in self.details))
 
     @classmethod
     def passed(cls, *details: str) -> "Result":
@@ -154,6 +214,13 @@ class Detail(str):
         line = super().__new__(cls, text)
         line.where = tuple(where) if where else None
         return line
+
+
+def _printable_line(line: str) -> str:
+    shown = printable(line)
+    if shown is line:
+        return line
+    return Detail(shown, line.where) if isinstance(line, Detail) else shown
 
 
 def at(where: "Where | None", text: str) -> str:

@@ -16,7 +16,7 @@ import json
 import os
 from typing import Any
 
-from ckv_im.model import ScanModel, Unknown
+from ckv_im.model import ScanModel, Unknown, past_limit
 from ckv_im.plan_incident_manager import PlanIncidentManager
 from ckv_im.plan_index import index_plan
 from ckv_im.plan_keys import PlanKeys
@@ -36,6 +36,8 @@ def plan_model(path: str) -> ScanModel | Unknown:
             document = json.load(handle)
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return Unknown(f"the plan is not readable JSON ({error.__class__.__name__})")
+    except RecursionError:
+        return past_limit("the plan JSON is nested deeper than Python's JSON reader goes")
     problem = _unsupported(document)
     if problem:
         return Unknown(problem)

@@ -33,7 +33,7 @@ from ckv_im.model import (
     at,
     is_unknown,
 )
-from ckv_im.sensitive_text import located_strings_in, personal_data_in, url_credentials_in
+from ckv_im.sensitive_text import TooLarge, located_strings_in, personal_data_in, url_credentials_in
 
 # (entry name, key text, where) of a Region entry served by a key of the CloudFormation stack
 StackKeyEntry = tuple[Region, str, "Where | None"]
@@ -340,11 +340,14 @@ def no_personal_data_in_names(subject: IncidentManagerResource | KmsKey, model: 
         fields = dict(subject.name_fields, tags=subject.tags)
     # Unresolved values are Unknown objects, not strings: outside the reach of CKV_IM_10 and 11
     # (docs/semantics.md#how-a-verdict-is-reached).
-    findings = [
-        at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
-        for path, text, raw_path in located_strings_in(fields)
-        for finding in personal_data_in(text)
-    ]
+    try:
+        findings = [
+            at(subject.where.get(raw_path[0]) if raw_path else None, f"{path}: {finding}")
+            for path, text, raw_path in located_strings_in(fields)
+            for finding in personal_data_in(text)
+        ]
+    except TooLarge as error:
+        return Result.unknown(f"{subject.name} is not read whole: {error.reason}")
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no personal data in the tags and name fields of {subject.name}")
@@ -354,11 +357,14 @@ def no_personal_data_in_names(subject: IncidentManagerResource | KmsKey, model: 
 def no_credentials_in_urls(resource: IncidentManagerResource, model: ScanModel) -> Result:
     """CKV_IM_11: no URL in an Incident Manager resource carries credentials."""
     config_where = resource.where.get("config")
-    findings = [
-        at(config_where and config_where + raw_path, f"{path}: {finding}")
-        for path, text, raw_path in located_strings_in(resource.config)
-        for finding in url_credentials_in(text)
-    ]
+    try:
+        findings = [
+            at(config_where and config_where + raw_path, f"{path}: {finding}")
+            for path, text, raw_path in located_strings_in(resource.config)
+            for finding in url_credentials_in(text)
+        ]
+    except TooLarge as error:
+        return Result.unknown(f"{resource.name} is not read whole: {error.reason}")
     if findings:
         return Result.failed(*findings)
     return Result.passed(f"no credentials in the URLs of {resource.name}")

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
-from ckv_im.model import UnknownTemplate
+from ckv_im.model import PastLimit, UnknownTemplate, past_limit, replace_interpolations
 
 __all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credentials_in"]
 
@@ -30,7 +32,32 @@ __all__ = ["located_strings_in", "personal_data_in", "strings_in", "url_credenti
 # rule" (docs/semantics.md#how-a-verdict-is-reached). It is never part of an e-mail address, and a phone
 # number that touches it could be part of a longer number, so it is not reported.
 UNRESOLVED = "\x00"
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+
+# -- text as its reader sees it -------------------------------------------------------------------
+# Characters that render as nothing (zero-width spaces and joiners, bidirectional controls, the
+# soft hyphen, variation selectors): "j\u200bdoe@exa\u200bmple.com" is read as the address it shows.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]"
+)
+# JSON escapes left in a string that holds JSON text: "https:\/\/" and "\u0040".
+_JSON_ESCAPE = re.compile(r"\\(?:/|u([0-9A-Fa-f]{4}))")
+
+
+def _as_read(text: str) -> str:
+    """The text with JSON escapes undone, invisible characters removed and compatibility forms
+    (fullwidth at signs, colons and digits) folded by NFKC, so that none of them hides a finding."""
+    if "\\" in text:
+        text = _JSON_ESCAPE.sub(_unescaped, text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return text
+
+
+def _unescaped(match: re.Match) -> str:
+    code = match.group(1)
+    return "/" if code is None else chr(int(code, 16))
+
 
 # -- e-mail addresses -----------------------------------------------------------------------------
 # docs/rules/CKV_IM_10.md: [A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
@@ -66,6 +93,10 @@ _PHONE = re.compile(r"(?<![0-9+])\+[0-9](?:[ .-]?[0-9]){7,14}(?![0-9]|[ .-][0-9]
 # "x.https://" is read once) and the scheme itself starts at its first letter.
 _URL_STOP = "\\s\"'`<>"
 _URL = re.compile(rf"(?<![A-Za-z0-9+.-])[0-9+.-]*+([A-Za-z][A-Za-z0-9+.-]*+://[^{_URL_STOP}]+)")
+# Where a URL starts inside another one (the same rule for where a scheme starts).
+_SCHEME_START = re.compile(r"(?<![A-Za-z0-9+.-])[0-9+.-]*+([A-Za-z][A-Za-z0-9+.-]*+://)")
+# A password in any user-info of a shown URL, inner URLs too; at the end of a cut text, up to the end.
+_SHOWN_PASSWORD = re.compile(r"(://[^/?#@:\s]*+:)[^/?#@\s]++(?=@)")
 _CREDENTIAL_PARAMETERS = (
     "token",
     "access_token",
@@ -125,6 +156,7 @@ _CREDENTIAL_FIELD = re.compile(rf"[&;](?=[{_FIRST_CHARACTERS}%])({_CREDENTIAL_NA
 # fragment (``#access_token=...`` too), so a finding never prints a secret.
 _SHOWN_CREDENTIAL_VALUE = re.compile(rf"([&;?#/]{_CREDENTIAL_NAMES}=)[^&;#]*")
 _MASK = "***"
+MAX_FINDINGS = 50  # per string
 _MAX_URL_SHOWN = 200
 
 
@@ -138,6 +170,7 @@ def personal_data_in(text: str) -> list[str]:
     """
     if not isinstance(text, str) or not text:
         return []
+    text = _as_read(text)
     found: list[tuple[int, str]] = []
     email_spans: list[tuple[int, int]] = []
     if "@" in text:
@@ -205,32 +238,61 @@ def url_credentials_in(text: str) -> list[str]:
 
     A credential is a non-empty password in the user-info part
     (``scheme://user:secret@host``; ``user@host`` and ``user:@host`` carry
-    none) or a query parameter whose URL-decoded name is, case-insensitively,
+    none) or a query or fragment parameter whose URL-decoded name is, case-insensitively,
     exactly one of the names docs/rules/CKV_IM_11.md lists (``token``, ``X-Amz-Signature``, ...),
     whatever its value. Query fields are separated by "&" or ";". Each
     credential name is reported once per URL, spelt as first written (decoded).
-    Every description shows the URL with its password and the values of all its
-    credential parameters masked, cut to 200 characters.
+    A URL inside another one (``https://h/?next=https://u:p@x``, ``a://x,b://u:p@y``) is a URL
+    too, percent-encoded or not. Every description shows the URL with every password, the
+    values of all its credential parameters, e-mail addresses and phone numbers masked, cut
+    to 200 characters.
     """
-    if not isinstance(text, str) or "://" not in text:
+    if not isinstance(text, str) or not text:
         return []
-    findings: list[str] = []
+    text = _as_read(text)
+    if "://" not in text and "%3A%2F%2F" not in text.upper():
+        return []
+    if "://" not in text:
+        text = unquote(text)  # a URL written percent-encoded as a whole
+    findings: dict[str, None] = {}  # in order, each once
+    produced = 0
     for match in _URL.finditer(text):
-        url = match.group(1)
-        if "@" not in url and "?" not in url:
-            continue  # neither user-info nor a query: nothing to carry a credential
-        scheme, netloc, path, query, fragment = _split_url(url)
-        _, has_password, password, _ = _user_info(netloc)
-        password_found = has_password and password != ""
-        names = _credential_names(query) if query else []
-        if not password_found and not names:
-            continue
-        shown = _shown_url(scheme, netloc, path, query, fragment, password_found).replace(UNRESOLVED, "${...}")
-        if password_found:
-            findings.append(f"URL {shown} carries a password in its user-info")
-        for name in names:
-            findings.append(f'URL {shown} carries credentials in query parameter "{name}"')
-    return findings
+        run = match.group(1)
+        found = chain(_findings_in_url(run), _inner_url_findings(run))
+        if "%" in run:  # inner URLs percent-encoded in a query (?next=https%3A%2F%2Fu%3Ap%40h)
+            found = chain(found, _inner_url_findings(unquote(run)))
+        for finding in found:
+            findings[finding] = None
+            produced += 1
+            if produced == MAX_FINDINGS:  # the verdict is FAILED already; more lines tell nothing new
+                return list(findings)
+    return list(findings)
+
+
+def _inner_url_findings(run: str) -> Iterator[str]:
+    """Findings in each URL inside a URL, read up to the start of the next one (so the run is read once)."""
+    starts = [inner.start(1) for inner in _SCHEME_START.finditer(run, 1)]
+    for start, end in zip(starts, [*starts[1:], len(run)], strict=False):  # empty when there is none
+        yield from _findings_in_url(run[start:end])
+
+
+def _findings_in_url(url: str) -> Iterator[str]:
+    if "@" not in url and "?" not in url and "#" not in url:
+        return  # neither user-info, a query nor a fragment: nothing to carry a credential
+    scheme, netloc, path, query, fragment = _split_url(url)
+    _, has_password, password, _ = _user_info(netloc)
+    password_found = has_password and password != ""
+    names = _credential_names(query) if query else []
+    fragment_names = _credential_names(fragment.replace("?", "&")) if fragment else []
+    if not password_found and not names and not fragment_names:
+        return
+    shown = _shown_url(scheme, netloc, path, query, fragment, password_found).replace(UNRESOLVED, "${...}")
+    if password_found:
+        yield f"URL {shown} carries a password in its user-info"
+    for name in names:
+        yield f'URL {shown} carries credentials in query parameter "{name}"'
+    for name in fragment_names:
+        yield f'URL {shown} carries credentials in fragment parameter "{name}"'
 
 
 def _split_url(url: str) -> tuple[str, str, str, str | None, str | None]:
@@ -289,17 +351,41 @@ def _shown_url(
         user, _, _, host = _user_info(netloc)
         netloc = f"{user}:{_MASK}@{host}"
     rest = path + ("" if query is None else "?" + query) + ("" if fragment is None else "#" + fragment)
-    # Only the part that can be shown needs masking: a field cut at the end is
-    # either a (partial) value, masked as a whole, or a name, which holds no secret.
-    visible = rest[:_MAX_URL_SHOWN]
-    shown = f"{scheme}://{netloc}" + _SHOWN_CREDENTIAL_VALUE.sub(_masked_value, visible)
-    if len(shown) > _MAX_URL_SHOWN or len(visible) < len(rest):
+    # Masked as a whole before it is cut, so that a cut never leaves part of a secret unmasked.
+    shown = _masked_text(f"{scheme}://{netloc}" + _SHOWN_CREDENTIAL_VALUE.sub(_masked_value, rest))
+    if len(shown) > _MAX_URL_SHOWN:
         shown = shown[: _MAX_URL_SHOWN - 3] + "..."
     return shown
 
 
+def _masked_text(text: str) -> str:
+    """Every user-info password, e-mail address and phone number in ``text`` masked."""
+    text = _SHOWN_PASSWORD.sub(lambda match: match.group(1) + _MASK, text)
+    if "@" in text:
+        pieces, position = [], 0
+        for start, end, local, domain in _emails(text):
+            pieces += [text[position:start], _mask_email(local, domain)]
+            position = end
+        text = "".join(pieces) + text[position:]
+    if "+" in text:
+        text = _PHONE.sub(lambda match: _mask_phone(match.group()), text)
+    return text
+
+
 # -- walking resource configurations --------------------------------------------------------------
 MAX_DEPTH = 64
+# Strings and containers one walk visits: shared YAML aliases make a small file a huge tree.
+MAX_WALKED = 200_000
+
+
+class TooLarge(Exception):
+    """A configuration the walk cannot read whole: past MAX_WALKED, or holding a PastLimit value."""
+
+    def __init__(self, unknown: PastLimit) -> None:
+        super().__init__(unknown.reason)
+        self.reason = unknown.reason
+
+
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-:/.\[\]]+")  # no "@", "+", "?", spaces or quotes: cannot hide a finding
 _SCALAR_KEY_TYPES = (int, float, bool, type(None))
 
@@ -317,7 +403,8 @@ def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     ``["Cost Center"]``. Keys that start and end with ``__`` (Checkov's
     ``__start_line__``, ``__address__``) are skipped with their values.
     Containers nested deeper than ``MAX_DEPTH`` and containers that contain
-    themselves are not entered. Iterative: deep nesting cannot exhaust the stack.
+    themselves are not entered. Iterative: deep nesting cannot exhaust the stack. Raises
+    ``TooLarge`` past ``MAX_WALKED`` values or on a ``PastLimit`` value.
     """
     for shown_path, text, _ in located_strings_in(value, path):
         yield shown_path, text
@@ -331,10 +418,13 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
     if isinstance(value, (str, UnknownTemplate)):
         yield path, _scanned_text(value), ()
         return
+    if isinstance(value, PastLimit):
+        raise TooLarge(value)
     if not isinstance(value, (dict, list, tuple)):
         return
     stack: list[tuple[Iterator[tuple[str, Any, bool, tuple]], int]] = [(_children(value, path, ()), id(value))]
     open_ids = {id(value)}
+    walked = 0
     while stack:
         children, container_id = stack[-1]
         child = next(children, None)
@@ -343,6 +433,11 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
             open_ids.discard(container_id)
             continue
         child_path, child_value, is_key, raw_path = child
+        walked += 1
+        if walked > MAX_WALKED:
+            raise TooLarge(past_limit(f"a configuration of more than {MAX_WALKED} values"))
+        if isinstance(child_value, PastLimit):
+            raise TooLarge(child_value)
         if isinstance(child_value, (str, UnknownTemplate)):
             yield child_path, _scanned_text(child_value), raw_path
         elif isinstance(child_value, (dict, list, tuple)) and not is_key:
@@ -354,7 +449,7 @@ def located_strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str, t
 
 def _scanned_text(value: "str | UnknownTemplate") -> str:
     """A string as is; a partly resolved one with UNRESOLVED in place of each part known only later."""
-    return _INTERPOLATION.sub(UNRESOLVED, value.text) if isinstance(value, UnknownTemplate) else value
+    return replace_interpolations(value.text, lambda _: UNRESOLVED) if isinstance(value, UnknownTemplate) else value
 
 
 def _children(container: Any, path: str, raw_path: tuple) -> Iterator[tuple[str, Any, bool, tuple]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from ckv_im.hcl_expressions import FileCall, render_template, template_vars_in
-from ckv_im.model import Unknown
+from ckv_im.model import LOGGER, Unknown
 from ckv_im.policy_json import MAX_POLICY_BYTES
 from ckv_im.terraform_graph import MISSING
 from ckv_im.terraform_references import Context, Literal, Resolution, Resolving
@@ -27,6 +27,7 @@ class FileReader:
         if not os.path.isabs(path):
             path = os.path.join(ctx.root_dir, path)  # Terraform resolves relative paths from the root module
         if not self.resolver.raw_files.inside_scan(path) or not os.path.isfile(path):
+            LOGGER.debug("ckv_im: %s() of %s not read: not a file inside the scanned tree", call.function, call.path)
             return Unknown(f"{call.function}() reads {call.path}, which is not a file inside the scanned tree")
         try:
             if os.path.getsize(path) > MAX_POLICY_BYTES:

@@ -61,6 +61,20 @@ class KeyLookup:
         )
 
 
+def _few(addresses: list[str], shown: int = 3) -> str:
+    """``a, b, c and 4 more``."""
+    if len(addresses) <= shown:
+        return ", ".join(addresses)
+    return f"{', '.join(addresses[:shown])} and {len(addresses) - shown} more aws_kms_key_policy resources"
+
+
+def _own_policy_source(block: Block) -> str:
+    raw, rendered = block.attribute("policy")
+    if raw is MISSING and rendered is MISSING:
+        return "no key policy (the AWS default key policy)"
+    return f"the policy argument of {block.address}"
+
+
 class KeyPolicies:
     """Attaches each key's effective policy (its own, or the aws_kms_key_policy that targets it) and its primary."""
 
@@ -79,14 +93,16 @@ class KeyPolicies:
                 policy_resources.setdefault(target.name, []).append(block)
             elif self._may_target_a_key_here(block):
                 untargeted.append(block.address)
+        # One Unknown shared by every key, naming a few of the policies: with thousands of keys and
+        # policies, a message per key naming them all took memory in the square of their number.
+        replaceable = Unknown(f"{_few(untargeted)} may replace this key's policy: its key_id is not resolved")
         for address, key in self.lookup.keys.items():
             block = self.index.resources[address]
             attached = policy_resources.get(address, [])
-            self._attach_policy(key, block, attached)
             if untargeted and not attached:
-                key.policy = Unknown(
-                    f"{', '.join(untargeted)} may replace this key's policy: its key_id is not resolved"
-                )
+                key.policy, key.policy_source = replaceable, _own_policy_source(block)
+            else:
+                self._attach_policy(key, block, attached)
             if block.type in REPLICA_TYPES:
                 key.primary = self.lookup.key_behind(block, "primary_key_arn")
 
@@ -98,10 +114,10 @@ class KeyPolicies:
         source = attached[0] if attached else block
         raw, rendered = source.attribute("policy")
         if raw is MISSING and rendered is MISSING:
-            key.policy, key.policy_source = None, "no key policy (the AWS default key policy)"
+            key.policy, key.policy_source = None, _own_policy_source(block)
         else:
             key.policy = self.reader.policy(raw, rendered, Context.of(source))
-            key.policy_source = source.address if attached else f"the policy argument of {block.address}"
+            key.policy_source = source.address if attached else _own_policy_source(block)
 
     def _may_target_a_key_here(self, block: Block) -> bool:
         """False only when key_id names a key outside the scan (a literal ID or ARN, another resource)."""

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckv_im.model import PolicyDocument, Resolved, Unknown, Value, is_unknown
+from ckv_im.model import PolicyDocument, Resolved, Unknown, Value, is_unknown, past_limit
 from ckv_im.policy_json import parse_policy
 from ckv_im.rendered_values import blocks_of, clean, unwrap
 from ckv_im.terraform_graph import MISSING, Block
 from ckv_im.terraform_references import MAX_DEPTH, Context, DataRef, Ref, Resolving
 
+# Statements one rendered document may hold: a key policy is at most 32 KB, far fewer statements,
+# while documents that each include several others multiply theirs at every level.
+MAX_STATEMENTS = 1_000
+
 
 class PolicyReader:
     def __init__(self, resolver: Resolving) -> None:
         self.resolver = resolver
+        # Each policy document rendered once: documents that include the same ones at every level
+        # would otherwise be rendered a number of times exponential in the depth.
+        self._rendered: dict[int, tuple[Block, Resolved[PolicyDocument]]] = {}
 
     def policy(self, raw: Any, rendered: Any, ctx: Context, depth: int = 0) -> Resolved[PolicyDocument]:
         """A key policy as a dict (with Unknown parts), or an Unknown."""
@@ -38,6 +45,11 @@ class PolicyReader:
         """Render a ``data.aws_iam_policy_document`` as the JSON policy Terraform would produce."""
         if depth > MAX_DEPTH:
             return Unknown("policy documents nested too deeply")
+        if id(block) not in self._rendered:
+            self._rendered[id(block)] = (block, self._render(block, depth))  # the block kept: its id stays its own
+        return self._rendered[id(block)][1]
+
+    def _render(self, block: Block, depth: int) -> Resolved[PolicyDocument]:
         conf = block.conf
         if "dynamic" in conf:
             return Unknown(f"data.{block.type}.{block.name} uses dynamic blocks")
@@ -53,6 +65,8 @@ class PolicyReader:
             if isinstance(document, Unknown):
                 return document
             statements = _merge_statements(statements, document.get("Statement"))
+            if len(statements) > MAX_STATEMENTS:
+                return past_limit(f"data.{block.type}.{block.name} renders more than {MAX_STATEMENTS} statements")
         return {"Version": "2012-10-17", "Statement": statements}
 
     def _documents(self, block: Block, field_name: str, depth: int) -> list[Resolved[PolicyDocument]]:

@@ -505,16 +505,26 @@ _literal_could_be_wildcard(text, literal) if literal == text # a bare reference 
 _literal_could_be_wildcard(_, literal) if trim(literal, "*") == ""
 
 # Whether a StringEquals / wildcard-free StringLike condition pins the caller to concrete values.
+# An ...IfExists or ForAllValues: operator holds when the request has no such key: it pins nothing.
 caller_pinned(condition) := no if {
 	condition == null
 } else := maybe if {
 	_unknown(condition)
 } else := _any(array.concat(
-	[_pin_truth(entry) | some entry in _condition_entries(condition, _caller_pin_keys); entry[0] in {"stringequals", "stringlike"}],
+	[_pin_truth(entry) | some entry in _condition_entries(_binding_blocks(condition), _caller_pin_keys); entry[0] in {"stringequals", "stringlike"}],
 	_unresolved_blocks(condition),
 )) if {
 	is_object(condition)
 } else := no
+
+_binding_blocks(condition) := {operator: block |
+	some operator, block in condition
+	not _holds_without_key(operator)
+}
+
+_holds_without_key(operator) if endswith(lower(operator), "ifexists")
+
+_holds_without_key(operator) if startswith(lower(operator), "forallvalues:")
 
 _pin_truth(entry) := no if count(entry[1]) == 0
 

@@ -168,6 +168,11 @@ test_wildcard_principal_pinned_to_the_account if {
 	count(_wildcard(object.union(_like_both, {"StringEquals": {"kms:CallerAccount": []}}))) == 1
 }
 
+test_a_pin_that_holds_without_the_key_pins_nothing if {
+	count(_wildcard(object.union(_like_both, {"StringEqualsIfExists": {"kms:CallerAccount": "111122223333"}}))) == 1
+	count(_wildcard(object.union(_like_both, {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))) == 1
+}
+
 test_unresolved_principal_that_cannot_be_a_wildcard if {
 	statement := object.union(_grant(_like_both), {"Principal": {"AWS": util.unresolved_template("arn:aws:iam::${var.account}:root")}})
 	iam.wildcard_grant(statement, "us-east-1") == iam.no

@@ -54,7 +54,8 @@ def test_values_known_before_deployment_are_resolved(node, expected):
         ({"Ref": "NoDefault"}, "no Default"),
         ({"Fn::ImportValue": "shared"}, "another stack"),
         ({"Fn::If": ["C", "a", "b"]}, "condition"),
-        ({"Fn::Select": [0, ["a"]]}, "not evaluated"),
+        ({"Fn::GetAZs": ""}, "not evaluated"),
+        ({"Fn::Select": [{"Ref": "NoDefault"}, ["a"]]}, "known only at deployment"),  # literal ones are evaluated
         ({"Fn::Join": ["", {"Ref": "Regions"}]}, "known only at deployment"),
         ({"Ref": "Missing"}, "names nothing"),
     ],

@@ -929,7 +929,6 @@ def test_wildcard_principal_fails(principal):
         ("stringequals", "aws:PrincipalAccount", "111122223333"),
         ("StringEquals", "AWS:PRINCIPALORGID", "o-abc123"),
         ("StringLike", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/incident-lead"),
-        ("StringEqualsIfExists", "kms:CallerAccount", "111122223333"),
         ("StringEquals", "kms:CallerAccount", 111122223333),
         # a pin's value is what it is, whatever its case: it still pins the caller
         ("StringEquals", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/IncidentLead"),

@@ -338,8 +338,8 @@ def test_multiple_urls_in_one_string():
         ("http://[::1?token=abc", ['URL http://[::1?token=*** carries credentials in query parameter "token"']),
         ("http://user:abc@[::1/x", ["URL http://user:***@[::1/x carries a password in its user-info"]),
         ("http://]?token=abc", ['URL http://]?token=*** carries credentials in query parameter "token"']),
-        # A netloc with a character that NFKC-normalises to "/": urllib refuses it.
-        ("http://user:abc@host\uff0fpath", ["URL http://user:***@host\uff0fpath carries a password in its user-info"]),
+        # A netloc with a character that NFKC-normalises to "/" (urllib refuses it) is read as the reader sees it.
+        ("http://user:abc@host\uff0fpath", ["URL http://user:***@host/path carries a password in its user-info"]),
     ],
 )
 def test_netlocs_urllib_rejects_are_still_judged(url, expected):
@@ -386,10 +386,16 @@ def test_a_url_ends_at_whitespace_quotes_and_angle_brackets():
         assert findings == [], repr(stop)
 
 
-def test_a_credential_only_in_the_fragment_is_not_flagged_but_is_masked_when_shown():
-    assert url_credentials_in("https://h.example.com/#access_token=abc") == []
+def test_a_credential_in_the_fragment_is_flagged_and_masked_when_shown():
+    assert url_credentials_in("https://h.example.com/#access_token=abc") == [
+        'URL https://h.example.com/#access_token=*** carries credentials in fragment parameter "access_token"'
+    ]
     findings = url_credentials_in("https://u:pw@h.example.com/#access_token=abc&state=1")
-    assert findings == ["URL https://u:***@h.example.com/#access_token=***&state=1 carries a password in its user-info"]
+    shown = "URL https://u:***@h.example.com/#access_token=***&state=1"
+    assert findings == [
+        f"{shown} carries a password in its user-info",
+        f'{shown} carries credentials in fragment parameter "access_token"',
+    ]
 
 
 def test_long_urls_are_cut_in_descriptions_and_never_show_the_secret():
@@ -399,7 +405,8 @@ def test_long_urls_are_cut_in_descriptions_and_never_show_the_secret():
     assert "S" * 10 not in findings[0]
     assert len(findings[0]) < 300
     findings = url_credentials_in("https://h.example.com/?secret=" + "S" * 300)
-    assert findings == ['URL https://h.example.com/?secret=***... carries credentials in query parameter "secret"']
+    # the secret is masked before the URL is cut: what is left is short enough to show whole
+    assert findings == ['URL https://h.example.com/?secret=*** carries credentials in query parameter "secret"']
 
 
 # -- walking configurations -----------------------------------------------------------------------
