@@ -6,7 +6,8 @@ several tests, and several runs, share it. Two kinds of environment:
 
 - ``pack_environment()``: a new virtual environment with the wheel installed without its
   dependencies, which it borrows from the test run's own environment (a ``.pth`` file): the
-  wheel's files, entry point and imports are tested without installing Checkov again.
+  wheel's files, entry point and imports are tested without resolving Checkov's dependencies
+  again (Checkov itself is installed there, at the test run's version, for its ``checkov`` command).
 - ``versioned_environment(checkov, cfn_lint)``: a new virtual environment where pip installs
   the wheel with the given Checkov and cfn-lint versions from the package index (network).
 """
@@ -14,6 +15,7 @@ several tests, and several runs, share it. Two kinds of environment:
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -115,7 +117,9 @@ def pack_environment() -> Path:
         python = _new_environment(directory)
         borrowed = sysconfig.get_paths()["purelib"]
         (_site_packages(python) / "test-run-dependencies.pth").write_text(borrowed + "\n", encoding="utf-8")
-        _pip(python, "install", "--quiet", "--no-deps", str(wheel()))
+        # Checkov's own command too, as pip puts it beside ckv-im (the documents run `checkov` there)
+        checkov = f"checkov=={importlib.metadata.version('checkov')}"
+        _pip(python, "install", "--quiet", "--no-deps", str(wheel()), checkov)
 
     return _cached(f"pack-{source_digest()}", build) / "venv" / BIN
 
