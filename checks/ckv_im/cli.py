@@ -7,7 +7,9 @@
   from the network; without it an offline runner prints a long traceback first).
 - ``ckv-im --version`` prints the pack's version (set in setup.cfg only) and Checkov's and cfn-lint's.
 - ``ckv-im --checks-dir`` prints the checks directory, for those who call Checkov themselves:
-  ``checkov --external-checks-dir "$(ckv-im --checks-dir)" ...``.
+  ``checkov --external-checks-dir "$(ckv-im --checks-dir)" ...``; ``--policies-dir`` the Rego policies.
+- With ``--repo-root-for-plan-enrichment``, SARIF names the .tf file of a plan finding
+  (``point_plan_findings_at_sources``).
 - ``ckv-im cfn-lint TEMPLATE... [cfn-lint arguments]`` runs cfn-lint with the pack's rules
   (``--append-rules``, placed last so that it swallows no template) and ``--include-checks I``
   unless the arguments choose (the LOW rule CKV_IM_13 is informational there).
