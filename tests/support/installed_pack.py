@@ -139,6 +139,7 @@ def versioned_environment(checkov: str, cfn_lint: str) -> Path:
     installed = bin_dir.parent / f"pack-{source_digest()}"
     if not installed.is_file():
         _pip(bin_dir / "python", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel()))
+        _pip(bin_dir / "python", "install", "--quiet", str(wheel()))  # what else it requires (cfn-lint's [sarif])
         _pip(bin_dir / "python", "check")
         installed.touch()
     return bin_dir
