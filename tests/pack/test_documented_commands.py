@@ -42,11 +42,14 @@ How a command is judged depends on the program it starts (``JUDGES``); a command
 kind fails the test until it gets a judge. ``scripts/test`` is not run: it runs this suite.
 No ``opa`` or ``conftest`` binary can be installed here: their commands are read (every option
 must be one the test knows the meaning of) and carried out on the embedded OPA, conftest's as
-``support.conftest_replay`` replays it (``EMULATED``).
+``support.conftest_replay`` replays it (``EMULATED``). ``pip install`` needs the package index: its
+source is checked to be this pack at this version, and the commands after it run with the pack
+installed from its wheel (``support.installed_pack``): ``ckv-im``, and a ``checkov`` that imports it.
 """
 
 from __future__ import annotations
 
+import configparser
 import itertools
 import json
 import os
@@ -65,6 +68,7 @@ from ckv_im import opa
 from ckv_im.cfn_json import load_template, plain
 from plan_fixtures import initialise_module, missing_tools, plan_initialised_module, render
 from support.conftest_replay import conftest_check
+from support.installed_pack import pack_environment
 from support.manifest import REPO_ROOT
 
 DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").rglob("*.md"))]
@@ -248,10 +252,43 @@ def emulate_conftest(command: str, workspace: Path) -> None:
             )
 
 
-EMULATED: dict[str, Callable[[str, Path], None]] = {"opa": emulate_opa, "conftest": emulate_conftest}
+def emulate_pip(command: str, workspace: Path) -> None:
+    """`pip install SOURCE`: not run (it needs the package index); SOURCE must be the pack: a checkout (`.`),
+    a wheel, or a git URL at the tag of this version (`git+https://...@v<setup.cfg version>`)."""
+    words = shlex.split(command)
+    assert words[:2] == ["pip", "install"], f"only `pip install` is known here: {command}"
+    [source] = words[2:]
+    config = configparser.ConfigParser()
+    config.read(REPO_ROOT / "setup.cfg", encoding="utf-8")
+    version = config["metadata"]["version"]
+    assert (
+        source == "."
+        or re.fullmatch(rf"git\+https://\S+@v{re.escape(version)}", source)
+        or re.fullmatch(rf"\S*checkov_incident_manager-{re.escape(version)}-\S+\.whl", source)
+    ), f"not a source of this pack at version {version}: {source}"
+
+
+EMULATED: dict[str, Callable[[str, Path], None]] = {
+    "opa": emulate_opa,
+    "conftest": emulate_conftest,
+    "pip": emulate_pip,
+}
+
+
+def judge_ckv_im(command: str, completed: subprocess.CompletedProcess, workspace: Path) -> None:
+    """`ckv-im` (the installed pack's command) as the program it runs: cfn-lint, the embedded OPA or Checkov;
+    `--checks-dir` / `--policies-dir` print an installed directory."""
+    argument = shlex.split(command)[1]
+    if argument in ("--checks-dir", "--policies-dir"):
+        assert completed.returncode == 0 and Path(completed.stdout.strip()).is_dir(), completed.stderr[-3000:]
+        return
+    judge = {"cfn-lint": judge_cfn_lint, "opa": judge_embedded_opa}.get(argument, judge_checkov)
+    judge(command, completed, workspace)
+
 
 JUDGES: dict[str, Callable[[str, subprocess.CompletedProcess, Path], None]] = {
     "checkov": judge_checkov,
+    "ckv-im": judge_ckv_im,
     "cfn-lint": judge_cfn_lint,
     "terraform": judge_terraform,
     "scripts/example": judge_checkov,  # it runs Checkov on examples/ (first: its other output follows)
@@ -297,7 +334,10 @@ def workspace(tmp_path_factory) -> Workspace:
     [exceptions] = _EXCEPTIONS_BLOCK.findall((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
     (root / "exceptions.yaml").write_text(exceptions, encoding="utf-8")
     (root / ".venv").symlink_to(Path(sys.executable).parent.parent, target_is_directory=True)
-    return Workspace(root, _offline(environment), why_no_terraform)
+    offline = _offline(environment)
+    # the pack as a reader installs it: `ckv-im`, and a `checkov` that imports the installed library
+    offline["PATH"] = os.pathsep.join([str(pack_environment()), offline["PATH"]])
+    return Workspace(root, offline, why_no_terraform)
 
 
 def _offline(environment: dict[str, str]) -> dict[str, str]:

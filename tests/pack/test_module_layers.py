@@ -3,7 +3,7 @@
 Layers, top to bottom (a module may import from its own layer and the layers below):
 
   check files        checks/terraform/, checks/cloudformation/, checks/cfn_lint/ (one rule ID each)
-  engine shells      checkov_*, cfn_lint_shell, engine_shell, model_cache, opa*, cfn_json
+  engine shells      checkov_*, cfn_lint_shell, engine_shell, model_cache, opa*, cfn_json, cli
   catalogue          the rule registry
   adapters           terraform_*, plan_*, cloudformation_*, and the Terraform pieces HCL and plans share
   rules and matchers rules, iam_policy, sensitive_text, arns
@@ -35,6 +35,7 @@ SHELLS = {
     "engine_shell",
     "model_cache",
     "cfn_json",  # writes templates as long-form JSON for the Rego policies
+    "cli",  # the ckv-im console command: runs Checkov, cfn-lint or ckv_im.opa
 }
 RULES_AND_MATCHERS = {"rules", "iam_policy", "sensitive_text", "arns"}
 # Terraform syntax, types and value readers that the HCL and plan adapters share.

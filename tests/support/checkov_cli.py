@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support.installed_pack import PACKAGED
 from support.manifest import REPO_ROOT
 
 CHECKOV = Path(sys.executable).with_name("checkov")
@@ -34,15 +35,28 @@ def by_id_and_resource(results: list[dict]) -> dict[tuple[str, str], dict]:
 
 
 def install_library(tmp_path: Path) -> Path:
-    """``pip install`` the rule library into a directory of its own; returns that directory."""
+    """``pip install`` the pack into a directory of its own; returns that directory."""
     source = tmp_path / "source"  # build from a copy: setuptools writes build/ beside the sources
-    source.mkdir()
-    for name in ("setup.cfg", "pyproject.toml", "README.md"):
-        shutil.copy(REPO_ROOT / name, source / name)
-    shutil.copytree(REPO_ROOT / "checks" / "ckv_im", source / "checks" / "ckv_im")
+    for name in PACKAGED:
+        if (REPO_ROOT / name).is_dir():
+            shutil.copytree(REPO_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            source.mkdir(exist_ok=True)
+            shutil.copy(REPO_ROOT / name, source / name)
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=600,
