@@ -154,12 +154,48 @@ def join_scope(*parts: str) -> str:
 
 
 def build_index(graph: Any, raw_files: RawFiles) -> GraphIndex:
+    """The index of a graph of one root module."""
     index = GraphIndex()
     for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
         if block is not None:
             _add(index, block)
     return index
+
+
+@dataclass
+class RootModules:
+    """The indexes of a graph's root modules, by the root module's directory.
+
+    Checkov scans a monorepo's directory as one graph holding every root module found
+    under it, and root modules share addresses (each stack's ``aws_kms_key.this``,
+    ``local.policy``, its default provider). A root module can reference nothing of
+    another, so each gets its own index, and a resource is found in its own by the
+    identity of the configuration dict Checkov hands its checks: the vertex's own.
+    """
+
+    indexes: dict[str, GraphIndex] = field(default_factory=dict)
+    root_of_conf: dict[int, str] = field(default_factory=dict)  # id(resource conf) -> root module directory
+
+    def root_of(self, conf: dict) -> str | None:
+        """The directory of the root module whose graph vertex holds ``conf``; None when none does."""
+        return self.root_of_conf.get(id(conf))
+
+
+def build_root_indexes(graph: Any, raw_files: RawFiles) -> RootModules:
+    """One index per root module of the graph, in one pass over its vertices.
+
+    The graph (kept by the caller for as long as the result) holds every conf, so their ids stay unique.
+    """
+    roots = RootModules()
+    for _, attributes in graph_vertices(graph):
+        block = _block_from_vertex(attributes, raw_files)
+        if block is None:
+            continue
+        _add(roots.indexes.setdefault(block.root_dir, GraphIndex()), block)
+        if block.kind == "resource":
+            roots.root_of_conf[id(block.conf)] = block.root_dir
+    return roots
 
 
 def _add(index: GraphIndex, block: Block) -> None:
