@@ -19,8 +19,9 @@ It generates the corpora in a temporary directory:
 - a plan of 10,000 resources (`opa_plan.generate_plan`).
 
 Each case runs in a fresh Python process, with and without the pack, pairs interleaved (the
-order swapped every round), and the medians are printed: wall time of the scan (imports not
-counted; loading the pack's checks is) and the process's peak resident memory (its children's
+order swapped every round), and the medians are printed: wall time of the scan (not the
+imports the checkov and cfn-lint commands make before they scan; loading the pack's checks is
+counted) and the process's peak resident memory (its children's
 too, where Checkov forks). The engines: Checkov with all its default checks (no --check, as users
 run it) on HCL, on the plan and on CloudFormation; cfn-lint with its own rules; the Rego
 policies on the embedded OPA (the baseline there is one empty policy given the whole plan, which
@@ -286,10 +287,10 @@ ENGINES = {
     "cfn-lint": _cfn_lint,
     "rego": _rego,
 }
-IMPORTS = {  # imported before the clock starts: both sides pay them alike
-    "checkov-hcl": ["checkov.terraform.runner", "checkov.runner_filter"],
-    "checkov-plan": ["checkov.terraform.plan_runner", "checkov.runner_filter"],
-    "checkov-cfn": ["checkov.cloudformation.runner", "checkov.runner_filter"],
+IMPORTS = {  # imported before the clock starts, as the checkov and cfn-lint commands have: both sides pay them alike
+    "checkov-hcl": ["checkov.main"],
+    "checkov-plan": ["checkov.main"],
+    "checkov-cfn": ["checkov.main"],
     "cfn-lint": ["cfnlint.runner", "cfnlint.config"],
     "rego": ["opa_bindings"],
 }
@@ -301,13 +302,19 @@ def worker(engine: str, target: Path, with_pack: bool) -> None:
 
     for module in IMPORTS[engine]:
         importlib.import_module(module)
-    start = time.perf_counter()
+    cpu_start, start = _cpu_seconds(), time.perf_counter()
     ENGINES[engine](target, with_pack)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds() - cpu_start
     peak_kb = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     )
-    print(json.dumps({"seconds": seconds, "peak_kb": peak_kb}))
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_kb": peak_kb}))
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and of the children it waited for (Checkov may fork)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure_once(engine: str, target: Path, with_pack: bool) -> dict:
@@ -372,25 +379,26 @@ def run_cases(cases: list[Case], repeat: int) -> None:
 
 def print_table(cases: list[Case], repeat: int) -> None:
     print(f"medians of {repeat} interleaved run(s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    header = "| case | alone s | with pack s | time ratio | alone peak MB | with pack peak MB | memory ratio |"
+    header = (
+        "| case | alone s | with pack s | wall ratio | alone CPU s | with pack CPU s | CPU ratio"
+        " | alone peak MB | with pack peak MB | memory ratio |"
+    )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for case in cases:
-        alone, pack = case.median("alone", "seconds"), case.median("pack", "seconds")
-        alone_mb, pack_mb = case.median("alone", "peak_kb") / 1024, case.median("pack", "peak_kb") / 1024
-        print(
-            f"| {case.label} | {alone:.2f} | {pack:.2f} | {pack / alone:.3f} |"
-            f" {alone_mb:.0f} | {pack_mb:.0f} | {pack_mb / alone_mb:.3f} |"
-        )
-    by_engine_and_target = {case.target.name: case for case in cases}
-    single, doubled = by_engine_and_target.get("tf_heavy"), by_engine_and_target.get("tf_heavy_doubled")
+        cells = [case.label]
+        for field, unit, digits in (("seconds", 1, 2), ("cpu_seconds", 1, 2), ("peak_kb", 1024, 0)):
+            alone, pack = case.median("alone", field) / unit, case.median("pack", field) / unit
+            cells += [f"{alone:.{digits}f}", f"{pack:.{digits}f}", f"{pack / alone:.3f}" if alone else "-"]
+        print("| " + " | ".join(cells) + " |")
+    by_target = {case.target.name: case for case in cases}
+    single, doubled = by_target.get("tf_heavy"), by_target.get("tf_heavy_doubled")
     if single and doubled:
-        for side in ("alone", "pack"):
-            ratio = doubled.median(side, "seconds") / single.median(side, "seconds")
-            print(f"linearity, Checkov HCL {side}: twice the stacks took {ratio:.2f} times as long")
-        added = [case.median("pack", "seconds") - case.median("alone", "seconds") for case in (single, doubled)]
-        if added[0] > 0:
-            print(f"linearity, the pack's added time: {added[1] / added[0]:.2f} times for twice the stacks")
+        for field, what in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            alone, pack = (doubled.median(side, field) / single.median(side, field) for side in ("alone", "pack"))
+            print(
+                f"linearity ({what}): twice the stacks took {alone:.2f} times as long alone, {pack:.2f} with the pack"
+            )
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
