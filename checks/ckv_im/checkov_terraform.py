@@ -1,12 +1,14 @@
 """The Checkov shell for Terraform: find the resource in the scan's model, run its rule.
 
-The model of a graph is built once and cached; every check on every resource
-of that graph then looks its subject up by address. A check never raises
-(see ``ckv_im.engine_shell``).
+The models of a graph are built once and cached, one per root module the graph
+holds (a monorepo scanned at once is one graph of many root modules); every
+check on every resource of that graph then looks its subject up by address in
+its own root module's model. A check never raises (see ``ckv_im.engine_shell``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
@@ -17,11 +19,28 @@ from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.model_cache import ModelCache
 from ckv_im.plan_model import plan_model
 from ckv_im.rendered_values import unwrap
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, build_index
+from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, RootModules, build_root_indexes
 from ckv_im.terraform_model import TerraformModelBuilder
 from ckv_im.terraform_types import RESOURCE_TYPES
 
-GRAPH_MODELS: ModelCache[ScanModel] = ModelCache(size=4)  # Checkov may alternate between a few root modules' graphs
+
+@dataclass
+class GraphModels:
+    """The model of each root module of one graph (``ckv_im.terraform_graph.RootModules``)."""
+
+    roots: RootModules
+    models: dict[str, ScanModel]
+
+    def model_of(self, conf: dict) -> "ScanModel | Unknown":
+        root = self.roots.root_of(conf)
+        if root is None and len(self.models) == 1:  # a conf Checkov copied: one root module leaves no doubt
+            return next(iter(self.models.values()))
+        if root is None:
+            return Unknown("the root module of this resource is not found in Checkov's graph")
+        return self.models[root]
+
+
+GRAPH_MODELS: ModelCache[GraphModels] = ModelCache(size=4)  # Checkov may alternate between a few graphs
 PLAN_MODELS: "ModelCache[ScanModel | Unknown]" = ModelCache(size=4)  # each plan file of a run is read once
 
 
@@ -40,14 +59,18 @@ def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown"
     # same process is not this resource's. Its confs carry no __address__.
     if graph is None or "__address__" not in conf:
         return _single_resource_model(conf, entity_path)
-    return GRAPH_MODELS.for_object(graph, lambda: _graph_model(graph, conf, entity_path))
+    return GRAPH_MODELS.for_object(graph, lambda: _graph_models(graph, conf, entity_path)).model_of(conf)
 
 
-def _graph_model(graph: Any, conf: dict, entity_path: str) -> ScanModel:
-    raw_files = RawFiles()
-    index = build_index(graph, raw_files)
-    raw_files.set_scan_root(_scan_root(index, conf, entity_path))
-    return TerraformModelBuilder(index, raw_files).build()
+def _graph_models(graph: Any, conf: dict, entity_path: str) -> GraphModels:
+    raw_files = RawFiles()  # shared: modules called from several root modules are read once
+    roots = build_root_indexes(graph, raw_files)
+    root = roots.root_of(conf)
+    only_index = next(iter(roots.indexes.values())) if len(roots.indexes) == 1 else None
+    index = roots.indexes[root] if root is not None else only_index
+    raw_files.set_scan_root(_scan_root(index, conf, entity_path) if index is not None else None)
+    models = {root_dir: TerraformModelBuilder(index, raw_files).build() for root_dir, index in roots.indexes.items()}
+    return GraphModels(roots, models)
 
 
 def _is_plan(conf: dict, entity_path: str) -> bool:

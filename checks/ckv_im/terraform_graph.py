@@ -2,8 +2,7 @@
 
 Checkov renders variables, locals and module inputs into each block's
 configuration and records each resource's provider. Two things get lost on
-the way, so the raw HCL (python-hcl2, parsed once per file) is kept beside
-the rendered configuration:
+the way, so the raw HCL (python-hcl2) is read beside the rendered configuration:
 
 * a reference and a string literal with the same text look the same once
   rendered (``aws_kms_key.k.arn`` with and without quotes);
@@ -11,7 +10,13 @@ the rendered configuration:
   output vertex; scopes built from each block's module chain tell them apart.
 
 The index is built in one pass over the vertices; nothing here walks the
-graph per resource.
+graph per resource. The raw HCL is the pack's main cost next to Checkov's own
+(python-hcl2 parses about 5,000 lines a second), so it is read lazily: only a
+block the model asks about is parsed, and only its own lines where Checkov
+recorded them (``RawFiles``). A file that holds nothing the rules read is never
+parsed. Checkov's own parse cannot serve: the definitions it keeps are rendered,
+and its parser's file cache is altered in place (lists of strings sorted,
+``"true"`` turned into ``True``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +43,18 @@ class Block:
     scope: str  # "" for the root module, else "module.a" or "module.a.module.b[\"x\"]"
     address: str  # Checkov's resource address / provider address
     conf: dict  # rendered configuration, Checkov-shaped (values wrapped in one-element lists)
-    raw: dict | None  # the same block as python-hcl2 parsed it, or None when not available
+    # the same block as python-hcl2 parsed it (None when not available), or what reads it on first use
+    _raw: "dict | Callable[[], dict | None] | None"
     file_path: str
     root_dir: str  # the root module's directory (path.root)
     # variables: the tfvars file (terraform.tfvars, *.auto.tfvars, --var-file) Checkov took the value from
     value_file: str | None = None
+
+    @property
+    def raw(self) -> dict | None:
+        if callable(self._raw):
+            self._raw = self._raw()
+        return self._raw
 
     @property
     def module_dir(self) -> str:  # path.module
@@ -142,12 +154,48 @@ def join_scope(*parts: str) -> str:
 
 
 def build_index(graph: Any, raw_files: RawFiles) -> GraphIndex:
+    """The index of a graph of one root module."""
     index = GraphIndex()
     for _, attributes in graph_vertices(graph):
         block = _block_from_vertex(attributes, raw_files)
         if block is not None:
             _add(index, block)
     return index
+
+
+@dataclass
+class RootModules:
+    """The indexes of a graph's root modules, by the root module's directory.
+
+    Checkov scans a monorepo's directory as one graph holding every root module found
+    under it, and root modules share addresses (each stack's ``aws_kms_key.this``,
+    ``local.policy``, its default provider). A root module can reference nothing of
+    another, so each gets its own index, and a resource is found in its own by the
+    identity of the configuration dict Checkov hands its checks: the vertex's own.
+    """
+
+    indexes: dict[str, GraphIndex] = field(default_factory=dict)
+    root_of_conf: dict[int, str] = field(default_factory=dict)  # id(resource conf) -> root module directory
+
+    def root_of(self, conf: dict) -> str | None:
+        """The directory of the root module whose graph vertex holds ``conf``; None when none does."""
+        return self.root_of_conf.get(id(conf))
+
+
+def build_root_indexes(graph: Any, raw_files: RawFiles) -> RootModules:
+    """One index per root module of the graph, in one pass over its vertices.
+
+    The graph (kept by the caller for as long as the result) holds every conf, so their ids stay unique.
+    """
+    roots = RootModules()
+    for _, attributes in graph_vertices(graph):
+        block = _block_from_vertex(attributes, raw_files)
+        if block is None:
+            continue
+        _add(roots.indexes.setdefault(block.root_dir, GraphIndex()), block)
+        if block.kind == "resource":
+            roots.root_of_conf[id(block.conf)] = block.root_dir
+    return roots
 
 
 def _add(index: GraphIndex, block: Block) -> None:
@@ -186,11 +234,11 @@ def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
         address = conf.get("__address__") or attributes.get("__address__") or block_name
         if kind == "resource":
             scope = address[: -len(block_name)].rstrip(".") if address.endswith(block_name) else scope
-        raw = raw_files.block(file_path, kind, resource_type, name.split("[")[0], conf)
+        raw = raw_files.block_reader(file_path, kind, resource_type, name.split("[")[0], conf)
         return Block(kind, resource_type, name, scope, address, conf, raw, file_path, root_dir)
     if kind == "locals":
         conf = {block_name: config.get(block_name, MISSING)}
-        raw = raw_files.local(file_path, block_name)
+        raw = raw_files.local_reader(file_path, block_name)
         return Block(kind, "", block_name, scope, block_name, conf, raw, file_path, root_dir)
     if kind in ("output", "variable", "module", "provider"):
         conf = next(iter(config.values()))
@@ -198,7 +246,7 @@ def _block_from_vertex(attributes: dict, raw_files: "RawFiles") -> Block | None:
             return None
         address = attributes.get("__address__") or conf.get("__address__") or block_name
         raw_name = block_name.split(".")[0] if kind == "provider" else block_name
-        raw = raw_files.block(file_path, kind, "", raw_name, conf)
+        raw = raw_files.block_reader(file_path, kind, "", raw_name, conf)
         value_file = _tfvars_file(attributes) if kind == "variable" else None
         return Block(kind, "", block_name, scope, address, conf, raw, file_path, root_dir, value_file)
     return None
@@ -220,7 +268,12 @@ def _tfvars_file(attributes: dict) -> str | None:
 
 # --- raw HCL -------------------------------------------------------------------------------------
 class RawFiles:
-    """python-hcl2 parses of the ``.tf`` files Checkov built the graph from, one parse per file.
+    """python-hcl2 parses of the ``.tf`` files Checkov built the graph from, read only where the model asks.
+
+    A block Checkov recorded the lines of (``__start_line__``, ``__end_line__``) is parsed
+    alone, once; other blocks (outputs, locals) and blocks whose lines do not parse alone
+    come from a parse of the whole file, once per file. Either way the block's body is the
+    same, line numbers included (``tests/checkov_terraform/test_raw_hcl.py``).
 
     ``parse`` and ``lines`` are only ever given the file of a graph vertex: a
     file Checkov itself has read. Paths that come from the scanned code
@@ -234,6 +287,8 @@ class RawFiles:
         self._root: str | None = None  # unknown until set: then no file() read is allowed
         self._parsed: dict[str, dict] = {}
         self._lines: dict[str, list[str]] = {}
+        self._source_lines: dict[str, list[str] | None] = {}
+        self._spans: dict[tuple[str, int, int], dict | None] = {}
         self._tfvars = TfvarsFiles()
 
     def set_scan_root(self, scan_root: str | None) -> None:
@@ -279,7 +334,18 @@ class RawFiles:
         """The value a tfvars file assigns to ``name`` (python-hcl2's view: wrapped once), or MISSING."""
         return self._tfvars.value(path, name)
 
+    def block_reader(self, path: str, kind: str, type_: str, name: str, conf: dict) -> Callable[[], dict | None]:
+        """What reads the block's raw HCL when the model first asks for it (``Block.raw``)."""
+        return lambda: self.block(path, kind, type_, name, conf)
+
+    def local_reader(self, path: str, name: str) -> Callable[[], dict | None]:
+        return lambda: self.local(path, name)
+
     def block(self, path: str, kind: str, type_: str, name: str, conf: dict) -> dict | None:
+        span = _line_span(conf)
+        alone = self._block_alone(path, span, (kind, type_, name)) if span else None
+        if alone is not None:
+            return alone
         candidates = self.parse(path).get((kind, type_, name), [])
         if len(candidates) > 1:  # several provider "aws" blocks: the one on the same line
             line = conf.get("__start_line__")
@@ -289,6 +355,57 @@ class RawFiles:
     def local(self, path: str, name: str) -> dict | None:
         candidates = self.parse(path).get(("locals", "", name), [])
         return {name: candidates[0]} if len(candidates) == 1 else None
+
+    def _block_alone(self, path: str, span: tuple[int, int], key: tuple[str, str, str]) -> dict | None:
+        """The block on lines ``span`` of the file, parsed alone; None when those lines are not that one block."""
+        if (path, *span) not in self._spans:
+            self._spans[(path, *span)] = self._parse_span(path, span, key)
+        return self._spans[(path, *span)]
+
+    def _parse_span(self, path: str, span: tuple[int, int], key: tuple[str, str, str]) -> dict | None:
+        lines = self._source(path)
+        first, last = span
+        if lines is None or last > len(lines):
+            return None
+        try:
+            import hcl2
+
+            parsed = hcl2.loads("\n".join(lines[first - 1 : last]) + "\n")
+        except Exception:  # not one block on its own: the whole file's parse decides
+            return None
+        blocks = _index_blocks(parsed if isinstance(parsed, dict) else None)
+        bodies = blocks.get(key, [])
+        if len(blocks) != 1 or len(bodies) != 1:
+            return None
+        return _shift_lines(bodies[0], first - 1)
+
+    def _source(self, path: str) -> list[str] | None:
+        """The file's lines as python-hcl2 numbers them (read as ``_load`` reads it), once; None if unreadable."""
+        if path not in self._source_lines:
+            self._source_lines[path] = None
+            try:
+                if path.endswith(".tf") and os.path.getsize(path) <= self.MAX_BYTES:
+                    with open(path, encoding="utf-8-sig") as handle:
+                        self._source_lines[path] = handle.read().split("\n")
+            except (OSError, UnicodeDecodeError):
+                LOGGER.debug("ckv_im: cannot read %s", path, exc_info=True)
+        return self._source_lines[path]
+
+
+def _line_span(conf: dict) -> tuple[int, int] | None:
+    """The lines Checkov read the block from, when it recorded them."""
+    first, last = conf.get("__start_line__"), conf.get("__end_line__")
+    if type(first) is int and type(last) is int and 1 <= first <= last:
+        return first, last
+    return None
+
+
+def _shift_lines(body: dict, offset: int) -> dict:
+    """A block parsed alone, numbered as in its file: python-hcl2 numbers the block itself only."""
+    for field_name in ("__start_line__", "__end_line__"):
+        if type(body.get(field_name)) is int:
+            body[field_name] += offset
+    return body
 
 
 class TfvarsFiles:

@@ -22,7 +22,7 @@ def count_calls(monkeypatch, module, name: str) -> list:
 def test_one_model_build_per_graph(monkeypatch):
     from ckv_im import checkov_terraform
 
-    builds = count_calls(monkeypatch, checkov_terraform, "build_index")
+    builds = count_calls(monkeypatch, checkov_terraform, "build_root_indexes")
     verdicts = checkov_verdicts(scan_terraform(FIXTURES_DIR / "terraform" / "region_module_outputs"))
     assert len(verdicts) > 10  # many checks on many resources ...
     assert len(builds) == 1  # ... one index of the graph

@@ -1,0 +1,433 @@
+"""The pack's cost next to each engine's own: every engine with and without the pack, in one run.
+
+    .venv/bin/python benchmarks/run.py            # the corpus of the README's table (takes a while)
+    .venv/bin/python benchmarks/run.py --quick    # a small corpus: checks the command works
+    .venv/bin/python benchmarks/run.py --help     # sizes, repeats, a subset of the cases
+
+It generates the corpora in a temporary directory:
+
+- Terraform, Incident Manager everywhere (the pack's worst case): N stacks, each its own root
+  module, each with two keys and aliases made by a shared module (with `jsonencode` key
+  policies), a key whose policy is an `aws_iam_policy_document`, a replication set over the
+  module keys, an SNS topic, a response plan and a contact, next to ordinary resources (a
+  bucket encrypted with its own key, its versioning, a role with an assume-role policy
+  document, a log group, a security group); the same at 2N, to see that cost grows linearly;
+- Terraform where Incident Manager is rare: the same ordinary stacks, one in 50 with the
+  Incident Manager part;
+- CloudFormation templates (`scale_cloudformation.stack`: key, alias, replication set, topic,
+  response plan) and templates where Incident Manager is rare;
+- a plan of 10,000 resources (`opa_plan.generate_plan`).
+
+Each case runs in a fresh Python process, with and without the pack, pairs interleaved (the
+order swapped every round), and the medians are printed: wall time of the scan (not the
+imports the checkov and cfn-lint commands make before they scan; loading the pack's checks is
+counted) and the process's peak resident memory (its children's
+too, where Checkov forks). The engines: Checkov with all its default checks (no --check, as users
+run it) on HCL, on the plan and on CloudFormation; cfn-lint with its own rules; the Rego
+policies on the embedded OPA (the baseline there is one empty policy given the whole plan, which
+is what any policy costs: the pack's cost is what comes on top of converting the input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent
+REPO_ROOT = BENCHMARKS.parent
+CHECKS = REPO_ROOT / "checks"
+sys.path[:0] = [str(CHECKS), str(BENCHMARKS)]
+
+import opa_plan  # noqa: E402
+import scale  # noqa: E402
+import scale_cloudformation  # noqa: E402
+
+RARE_EVERY = 50  # one stack or template in 50 holds Incident Manager resources in the "rare" corpora
+
+IM_PART = """
+module "east" {{
+  source = "../../modules/key"
+  name   = "east-{i}"
+}}
+
+module "west" {{
+  source = "../../modules/key"
+  name   = "west-{i}"
+  providers = {{
+    aws = aws.west
+  }}
+}}
+
+data "aws_iam_policy_document" "chat_key" {{
+  statement {{
+    sid       = "Root"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }}
+  }}
+  statement {{
+    sid       = "IncidentManager"
+    actions   = ["kms:CreateGrant", "kms:DescribeKey"]
+    resources = ["*"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:role/IncidentManager{i}"]
+    }}
+    condition {{
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["ssm-incidents.*.amazonaws.com", "ssm-contacts.*.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_kms_key" "chat" {{
+  description         = "Incident chat {i}"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.chat_key.json
+}}
+
+resource "aws_kms_alias" "chat" {{
+  name          = "alias/incident-chat-{i}"
+  target_key_id = aws_kms_key.chat.key_id
+}}
+
+resource "aws_sns_topic" "chat" {{
+  name              = "incident-chat-{i}"
+  kms_master_key_id = aws_kms_alias.chat.name
+}}
+
+resource "aws_ssmincidents_replication_set" "set" {{
+  region {{
+    name        = "us-east-1"
+    kms_key_arn = module.east.key_arn
+  }}
+  region {{
+    name        = "us-west-2"
+    kms_key_arn = module.west.key_arn
+  }}
+}}
+
+resource "aws_ssmincidents_response_plan" "plan" {{
+  name = "incident-{i}"
+  incident_template {{
+    title  = "Service {i} degraded"
+    impact = 3
+    notification_target {{
+      sns_topic_arn = aws_sns_topic.chat.arn
+    }}
+  }}
+  depends_on = [aws_ssmincidents_replication_set.set]
+}}
+
+resource "aws_ssmcontacts_contact" "oncall" {{
+  alias      = "oncall-{i}"
+  type       = "PERSONAL"
+  depends_on = [aws_ssmincidents_replication_set.set]
+}}
+"""
+
+ORDINARY_PART = """
+resource "aws_kms_key" "data" {{
+  description         = "Data of service {i}"
+  enable_key_rotation = true
+}}
+
+resource "aws_s3_bucket" "data" {{
+  bucket = "company-data-{i}"
+}}
+
+resource "aws_s3_bucket_versioning" "data" {{
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "data" {{
+  bucket = aws_s3_bucket.data.id
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.data.arn
+    }}
+  }}
+}}
+
+data "aws_iam_policy_document" "assume" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_iam_role" "service" {{
+  name               = "service-{i}"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}}
+
+resource "aws_cloudwatch_log_group" "service" {{
+  name              = "/service/{i}"
+  retention_in_days = 365
+  kms_key_id        = aws_kms_key.data.arn
+}}
+
+resource "aws_security_group" "service" {{
+  name        = "service-{i}"
+  description = "Service {i}"
+  egress {{
+    description = "HTTPS out"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }}
+}}
+"""
+
+ORDINARY_TEMPLATE_RESOURCES = {
+    "Bucket": {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {"VersioningConfiguration": {"Status": "Enabled"}},
+    },
+    "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}},
+    "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": 345600}},
+}
+
+
+# --- the corpora ---------------------------------------------------------------------------------
+def terraform_tree(root: Path, stacks: int, im_every: int) -> Path:
+    """A monorepo of ``stacks`` root modules; every ``im_every``-th holds the Incident Manager part."""
+    (root / "modules" / "key").mkdir(parents=True)
+    (root / "modules" / "key" / "main.tf").write_text(scale.MODULE)
+    for i in range(stacks):
+        stack = root / "stacks" / f"stack_{i}"
+        stack.mkdir(parents=True)
+        im_part = IM_PART.format(i=i) if i % im_every == 0 else ""
+        (stack / "main.tf").write_text(scale.PROVIDERS + im_part + ORDINARY_PART.format(i=i))
+    return root
+
+
+def cloudformation_tree(root: Path, templates: int, im_every: int, stacks_per_template: int = 4) -> Path:
+    """``templates`` templates; every ``im_every``-th holds Incident Manager stacks, every one ordinary resources."""
+    root.mkdir(parents=True)
+    for t in range(templates):
+        resources = dict(ORDINARY_TEMPLATE_RESOURCES)
+        if t % im_every == 0:
+            for i in range(stacks_per_template):
+                resources.update(scale_cloudformation.stack(i))
+        document = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+        (root / f"template_{t}.json").write_text(json.dumps(document, indent=1))
+    return root
+
+
+def plan_file(root: Path, resources: int) -> Path:
+    root.mkdir(parents=True)
+    path = root / "plan.json"
+    path.write_text(json.dumps(opa_plan.generate_plan(resources)))
+    return path
+
+
+# --- one measurement, in its own process -----------------------------------------------------------
+def _checkov(runner_module: str, framework: str, target: Path, with_pack: bool) -> None:
+    import importlib
+
+    from checkov.runner_filter import RunnerFilter
+
+    runner = importlib.import_module(runner_module).Runner()
+    where = {"files": [str(target)]} if target.is_file() else {"root_folder": str(target)}
+    runner.run(
+        **where,
+        external_checks_dir=[str(CHECKS)] if with_pack else None,
+        runner_filter=RunnerFilter(framework=[framework]),
+    )
+
+
+def _cfn_lint(target: Path, with_pack: bool) -> None:
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    options = {"append_rules": [str(CHECKS / "cfn_lint")], "include_checks": ["I"]} if with_pack else {}
+    templates = sorted(str(path) for path in target.glob("*.json"))
+    for _ in Runner(ConfigMixIn(templates, **options)).run():
+        pass
+
+
+def _rego(target: Path, with_pack: bool) -> None:
+    from ckv_im import opa
+
+    document = opa.read_document(target)
+    if with_pack:  # as `python -m ckv_im.opa plan.json` runs it
+        opa.deny(opa.engine(), document)
+        return
+    with tempfile.TemporaryDirectory() as policies:
+        (Path(policies) / "empty.rego").write_text("package incident_manager\n\ndeny := []\n")
+        opa.deny(opa.engine(Path(policies)), document, trim=False)
+
+
+ENGINES = {
+    "checkov-hcl": lambda target, pack: _checkov("checkov.terraform.runner", "terraform", target, pack),
+    "checkov-plan": lambda target, pack: _checkov("checkov.terraform.plan_runner", "terraform_plan", target, pack),
+    "checkov-cfn": lambda target, pack: _checkov("checkov.cloudformation.runner", "cloudformation", target, pack),
+    "cfn-lint": _cfn_lint,
+    "rego": _rego,
+}
+IMPORTS = {  # imported before the clock starts, as the checkov and cfn-lint commands have: both sides pay them alike
+    "checkov-hcl": ["checkov.main"],
+    "checkov-plan": ["checkov.main"],
+    "checkov-cfn": ["checkov.main"],
+    "cfn-lint": ["cfnlint.runner", "cfnlint.config"],
+    "rego": ["opa_bindings"],
+}
+
+
+def worker(engine: str, target: Path, with_pack: bool) -> None:
+    """Run one scan and print {seconds, peak_kb} as JSON on the last line."""
+    import importlib
+
+    for module in IMPORTS[engine]:
+        importlib.import_module(module)
+    cpu_start, start = _cpu_seconds(), time.perf_counter()
+    ENGINES[engine](target, with_pack)
+    seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds() - cpu_start
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_kb": peak_kb}))
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and of the children it waited for (Checkov may fork)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure_once(engine: str, target: Path, with_pack: bool) -> dict:
+    from ckv_im import opa
+
+    environment = dict(os.environ, LOG_LEVEL="ERROR", GOGC=os.environ.get("GOGC", opa.GO_GC_PERCENT))
+    completed = subprocess.run(
+        [sys.executable, __file__, "--worker", engine, str(target), "pack" if with_pack else "alone"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{engine} on {target} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# --- the cases and the table ---------------------------------------------------------------------
+@dataclass
+class Case:
+    label: str
+    engine: str
+    target: Path
+    alone: list[dict]
+    pack: list[dict]
+
+    def median(self, side: str, field: str) -> float:
+        return statistics.median(run[field] for run in getattr(self, side))
+
+
+def build_cases(work: Path, sizes: argparse.Namespace) -> list[Case]:
+    n, rare, templates, resources = sizes.stacks, sizes.rare_stacks, sizes.templates, sizes.plan_resources
+    heavy = terraform_tree(work / "tf_heavy", n, im_every=1)
+    doubled = terraform_tree(work / "tf_heavy_doubled", 2 * n, im_every=1)
+    rare_tree = terraform_tree(work / "tf_rare", rare, im_every=RARE_EVERY)
+    cfn_heavy = cloudformation_tree(work / "cfn_heavy", templates, im_every=1)
+    cfn_rare = cloudformation_tree(work / "cfn_rare", templates * 5, im_every=RARE_EVERY)
+    plan = plan_file(work / "plan", resources)
+    cases = [
+        Case(f"Checkov HCL, IM in all {n} stacks", "checkov-hcl", heavy, [], []),
+        Case(f"Checkov HCL, IM in all {2 * n} stacks", "checkov-hcl", doubled, [], []),
+        Case(f"Checkov HCL, IM in 1/{RARE_EVERY} of {rare} stacks", "checkov-hcl", rare_tree, [], []),
+        Case(f"Checkov plan, {resources:,} resources", "checkov-plan", plan, [], []),
+        Case(f"Checkov CFN, IM in all {templates} templates", "checkov-cfn", cfn_heavy, [], []),
+        Case(f"Checkov CFN, IM in 1/{RARE_EVERY} of {templates * 5}", "checkov-cfn", cfn_rare, [], []),
+        Case(f"cfn-lint, IM in all {templates} templates", "cfn-lint", cfn_heavy, [], []),
+        Case(f"cfn-lint, IM in 1/{RARE_EVERY} of {templates * 5}", "cfn-lint", cfn_rare, [], []),
+        Case(f"Rego (embedded OPA), {resources:,} resources", "rego", plan, [], []),
+    ]
+    return [case for case in cases if not sizes.only or case.engine in sizes.only]
+
+
+def run_cases(cases: list[Case], repeat: int) -> None:
+    for round_number in range(repeat):
+        for case in cases:  # each pair side by side, the order swapped every round
+            for with_pack in (False, True) if round_number % 2 == 0 else (True, False):
+                result = measure_once(case.engine, case.target, with_pack)
+                (case.pack if with_pack else case.alone).append(result)
+        print(f"round {round_number + 1}/{repeat} done", file=sys.stderr, flush=True)
+
+
+def print_table(cases: list[Case], repeat: int) -> None:
+    print(f"medians of {repeat} interleaved run(s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    header = (
+        "| case | alone s | with pack s | wall ratio | alone CPU s | with pack CPU s | CPU ratio"
+        " | alone peak MB | with pack peak MB | memory ratio |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for case in cases:
+        cells = [case.label]
+        for field, unit, digits in (("seconds", 1, 2), ("cpu_seconds", 1, 2), ("peak_kb", 1024, 0)):
+            alone, pack = case.median("alone", field) / unit, case.median("pack", field) / unit
+            cells += [f"{alone:.{digits}f}", f"{pack:.{digits}f}", f"{pack / alone:.3f}" if alone else "-"]
+        print("| " + " | ".join(cells) + " |")
+    by_target = {case.target.name: case for case in cases}
+    single, doubled = by_target.get("tf_heavy"), by_target.get("tf_heavy_doubled")
+    if single and doubled:
+        for field, what in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            alone, pack = (doubled.median(side, field) / single.median(side, field) for side in ("alone", "pack"))
+            print(
+                f"linearity ({what}): twice the stacks took {alone:.2f} times as long alone, {pack:.2f} with the pack"
+            )
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stacks", type=int, default=300, help="IM-heavy Terraform stacks (doubled too)")
+    parser.add_argument("--rare-stacks", type=int, default=600, help="Terraform stacks, IM in 1 of 50")
+    parser.add_argument("--templates", type=int, default=60, help="IM-heavy templates (5 times as many rare)")
+    parser.add_argument("--plan-resources", type=int, default=10_000, help="resources in the plan")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians are printed")
+    parser.add_argument("--only", action="append", choices=sorted(ENGINES), help="only these engines")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and one round, to try the command")
+    options = parser.parse_args(argv)
+    if options.quick:
+        options.stacks, options.rare_stacks, options.templates = 2, 4, 1
+        options.plan_resources, options.repeat = 1_000, 1
+    return options
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--worker"]:
+        engine, target, side = argv[1:4]
+        worker(engine, Path(target), side == "pack")
+        return
+    options = arguments(argv)
+    with tempfile.TemporaryDirectory() as work:
+        cases = build_cases(Path(work), options)
+        run_cases(cases, options.repeat)
+        print_table(cases, options.repeat)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,33 @@
+"""The benchmark command of the README ("Speed") runs end to end in its quick mode.
+
+It generates every corpus, runs every engine with and without the pack and prints its
+table. No time is asserted: speed is measured by the benchmark itself, never by a test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from support.manifest import REPO_ROOT
+
+CASES = ("Checkov HCL, IM in all", "Checkov HCL, IM in 1/50", "Checkov plan", "Checkov CFN", "cfn-lint", "Rego")
+
+
+def test_the_benchmark_prints_its_table_in_quick_mode():
+    completed = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--quick"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    rows = [line for line in completed.stdout.splitlines() if line.startswith("| ") and not line.startswith("| case")]
+    assert len(rows) == 9, completed.stdout
+    assert all(any(row.startswith(f"| {case}") for row in rows) for case in CASES), completed.stdout
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert len(cells) == 10 and all(float(cell) > 0 for cell in cells[1:]), row
+    assert "linearity (CPU): twice the stacks took" in completed.stdout
