@@ -2,7 +2,7 @@
 # title: IAM key policy matching (CKV_IM_7, CKV_IM_8)
 # description: |
 #   RULES.md, "Matching IAM policy elements": actions (case-insensitive globs),
-#   principals, NotAction / NotPrincipal, Deny statements, condition operators
+#   principals, NotAction / NotPrincipal / NotResource, Deny statements, condition operators
 #   (ForAnyValue: / ForAllValues: prefixes, IfExists suffix) and kms:ViaService
 #   values against the key's Region. Condition values are compared
 #   case-sensitively, as AWS does, except by the ...IgnoreCase operators.
@@ -13,7 +13,10 @@
 #   rule reports a finding only on a "yes" (or a certain "no") reached without
 #   any "maybe". A malformed statement is read in the direction that cannot hide
 #   a problem: it grants nothing to CKV_IM_7, but it may deny, and it may be a
-#   wildcard grant for CKV_IM_8.
+#   wildcard grant for CKV_IM_8. A statement that covers no resource (`NotResource: "*"`,
+#   `Resource: []`) or names no principal (`{"AWS": []}`) grants and denies nothing; an Allow
+#   with NotPrincipal may or may not grant the service, and is a wildcard grant for CKV_IM_8.
+#   The same reading as checks/ckv_im/iam_policy.py (tests/rego/test_rego_iam.py compares them).
 package incident_manager.lib.iam
 
 import rego.v1
@@ -91,12 +94,13 @@ _region_for(value, region) := null if {
 	not contains(value, stack_region)
 } else := region
 
-# The key's Region as given by a view (a string, or null when not resolved).
+# The key's Region as given by a view (a string, or null when not resolved). Text that is no
+# Region name (us-east-1, us-gov-west-1, cn-northwest-1...) is no evidence of the key Region.
 key_region(region) := stack_region if {
 	region == stack_region
 } else := lower(util.strip(region)) if {
 	is_string(region)
-	util.strip(region) != ""
+	regex.match(`^[a-z]{2}(?:-[a-z]{1,16}){1,3}-[0-9]{1,2}$`, lower(util.strip(region)))
 } else := null
 
 _service_name(service, region) := concat("", [service, ".", region, _service_suffix])
@@ -398,16 +402,39 @@ actions_truth(statement, action) := _any([action_truth(pattern, action) | some p
 	"NotAction" in object.keys(statement)
 } else := no
 
-has_principal(statement) := yes if {
-	_unknown(statement.Principal)
+# Whether the statement names some principal ({"AWS": []} names none). NotPrincipal names
+# everyone but a list, which may or may not leave the caller in.
+has_principal(statement) := maybe if {
+	"NotPrincipal" in object.keys(statement)
 } else := yes if {
-	_is_text_or_object(statement.Principal)
-	count(statement.Principal) > 0
+	_unknown(statement.Principal)
+} else := _any([_names_someone(value) | some _, value in statement.Principal]) if {
+	is_object(statement.Principal)
+} else := yes if {
+	is_string(statement.Principal)
+	statement.Principal != ""
 } else := no
 
-_is_text_or_object(value) if is_string(value)
+# A principal list names someone unless it is literally empty (an unresolved entry is someone).
+_names_someone(value) := _any([_someone(item) | some item in util.as_list(value)])
 
-_is_text_or_object(value) if is_object(value)
+_someone(item) := no if item == ""
+
+else := yes
+
+# Whether the statement covers the key: `NotResource: "*"` or `Resource: []` covers nothing. In
+# a key policy the resource is the key itself, so any other NotResource may exclude it.
+applies_to_the_key(statement) := no if {
+	"NotResource" in object.keys(statement)
+	some item in util.as_list(statement.NotResource)
+	item == "*"
+} else := maybe if {
+	"NotResource" in object.keys(statement)
+} else := maybe if {
+	_unknown(object.get(statement, "Resource", "*"))
+} else := no if {
+	object.get(statement, "Resource", "*") == []
+} else := yes
 
 _condition(statement) := object.get(statement, "Condition", null)
 
@@ -428,6 +455,7 @@ _answers(statement, region) := {
 	"allow": effect_truth(statement, "Allow"),
 	"deny": effect_truth(statement, "Deny"),
 	"principal": has_principal(statement),
+	"applies": applies_to_the_key(statement),
 	"actions": {action: actions_truth(statement, action) | some action in required_actions},
 	"admits": {service: via_service_admits(_condition(statement), service, region) | some service in services},
 	"denies_via": {service: via_service_denies(_condition(statement), service, region) | some service in services},
@@ -458,7 +486,7 @@ grant_from(analysis, service, action, malformed) := maybe if {
 	analysis.certainly_not_allow
 } else := malformed if {
 	analysis.shape == "malformed"
-} else := _all([analysis.allow, analysis.principal, analysis.actions[action], analysis.admits[service]])
+} else := _all([analysis.allow, analysis.principal, analysis.applies, analysis.actions[action], analysis.admits[service]])
 
 # Whether a Deny statement stops the service calling the action. A Deny with condition keys
 # other than kms:ViaService cannot be decided statically and is ignored (RULES.md).
@@ -471,7 +499,7 @@ deny_from(analysis, service, action) := maybe if {
 	analysis.shape == "malformed"
 } else := no if {
 	analysis.other_condition_keys
-} else := _all([analysis.deny, analysis.actions[action], analysis.denies_via[service]])
+} else := _all([analysis.deny, analysis.applies, analysis.actions[action], analysis.denies_via[service]])
 
 grant_truth(statement, service, action, region, malformed) := grant_from(analysis(statement, 0, region), service, action, malformed)
 
@@ -543,7 +571,13 @@ _concrete_truth(value, operator) := yes if {
 } else := yes
 
 # CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin.
-wildcard_grant(statement, region) := _wildcard_from(analysis(statement, 0, region))
+wildcard_grant(statement, region) := _wildcard_from(analysis(as_wildcard(statement), 0, region))
+
+# An Allow with NotPrincipal grants everyone it does not list: judged as principal "*".
+as_wildcard(statement) := object.union(object.remove(statement, ["NotPrincipal"]), {"Principal": "*"}) if {
+	is_object(statement)
+	"NotPrincipal" in object.keys(statement)
+} else := statement
 
 _wildcard_from(analysis) := grant if {
 	grant := _any([grant_from(analysis, service, action, maybe) | some service in services; some action in required_actions])
@@ -614,9 +648,10 @@ _region_missing_hints(analysis, service, action) := {hint |
 
 # CKV_IM_8: statements that grant Incident Manager key access to "*" without a caller pin.
 wildcard_principal_problems(policy, region) := [line |
-	some analysis in _analyses(policy, region)
-	_wildcard_from(analysis) == yes
-	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [analysis.label])
+	some index, statement in statements(policy)
+	judged := analysis(as_wildcard(statement), index, key_region(region))
+	_wildcard_from(judged) == yes
+	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [judged.label])
 ]
 
 # --- Incident Manager key (RULES.md "Terms", (b)) ---------------------------------------------------

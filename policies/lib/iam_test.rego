@@ -112,8 +112,57 @@ test_not_action_and_not_principal if {
 	_problems([not_action], "us-east-1") == []
 	excluded := object.union(object.remove(_grant(_like_both), ["Action"]), {"NotAction": "kms:*"})
 	count(_problems([excluded], "us-east-1")) == 4
+	# NotPrincipal names everyone but a list, which may or may not leave the service's caller in: undecided
 	not_principal := object.union(object.remove(_grant(_like_both), ["Principal"]), {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}})
-	count(_problems([not_principal], "us-east-1")) == 4
+	_problems([not_principal], "us-east-1") == []
+}
+
+# --- statements that grant nothing (CKV_IM_7) ---
+
+_grants_nothing := [
+	object.union(object.remove(_grant(_like_both), ["Resource"]), {"NotResource": "*"}),
+	object.union(object.remove(_grant(_like_both), ["Resource"]), {"NotResource": ["arn:aws:kms:us-east-1:111122223333:key/x", "*"]}),
+	object.union(_grant(_like_both), {"Resource": []}),
+	object.union(_grant(_like_both), {"Principal": {"AWS": []}}),
+	object.union(_grant(_like_both), {"Principal": {"AWS": ""}}),
+	object.union(object.remove(_grant(_like_both), ["Principal"]), {"Principal": {}}),
+]
+
+test_finding_a_statement_that_covers_no_resource_or_names_no_principal_grants_nothing if {
+	every statement in _grants_nothing {
+		count(_problems([statement], "us-east-1")) == 4
+	}
+}
+
+test_no_finding_when_another_statement_grants if {
+	every statement in _grants_nothing {
+		_problems([statement, _grant(_like_both)], "us-east-1") == []
+	}
+}
+
+test_no_finding_a_not_resource_other_than_star_may_cover_the_key if {
+	statement := object.union(object.remove(_grant(_like_both), ["Resource"]), {"NotResource": "arn:aws:kms:us-east-1:111122223333:key/x"})
+	_problems([statement], "us-east-1") == []
+	_problems([object.union(_grant(_like_both), {"Resource": util.unresolved("var.arn")})], "us-east-1") == []
+}
+
+test_no_finding_a_not_resource_deny_denies_nothing if {
+	deny := {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "NotResource": "*"}
+	_problems([_grant(_like_both), deny], "us-east-1") == []
+}
+
+test_finding_a_resource_list_deny_denies if {
+	deny := {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": ["*"]}
+	count(_problems([_grant(_like_both), deny], "us-east-1")) == 4
+}
+
+# --- the key Region ---
+
+test_text_that_is_no_region_name_is_no_evidence_of_the_key_region if {
+	condition := {"StringLike": {"kms:ViaService": ["ssm-incidents.not a region.amazonaws.com", "ssm-contacts.not a region.amazonaws.com"]}}
+	_problems([_grant(condition)], "not a region") == []
+	iam.key_region("not a region") == null
+	iam.key_region(" US-Gov-West-1 ") == "us-gov-west-1"
 }
 
 # --- Deny statements ---
@@ -171,6 +220,20 @@ test_wildcard_principal_pinned_to_the_account if {
 test_a_pin_that_holds_without_the_key_pins_nothing if {
 	count(_wildcard(object.union(_like_both, {"StringEqualsIfExists": {"kms:CallerAccount": "111122223333"}}))) == 1
 	count(_wildcard(object.union(_like_both, {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))) == 1
+}
+
+_not_principal(condition) := object.union(object.remove(_grant(condition), ["Principal"]), {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/ex"}})
+
+test_finding_a_not_principal_allow_is_a_wildcard_grant if {
+	[line] := iam.wildcard_principal_problems({"Statement": [_not_principal(_like_both)]}, "us-east-1")
+	startswith(line, "statement \"IncidentManager\" grants Incident Manager key access to principal \"*\"")
+}
+
+test_no_finding_a_not_principal_allow_pinned_to_the_account if {
+	pinned := object.union(_like_both, {"StringEquals": {"kms:CallerAccount": "111122223333"}})
+	iam.wildcard_principal_problems({"Statement": [_not_principal(pinned)]}, "us-east-1") == []
+	unpinned := object.union(_like_both, {"StringEqualsIfExists": {"kms:CallerAccount": "111122223333"}})
+	count(iam.wildcard_principal_problems({"Statement": [_not_principal(unpinned)]}, "us-east-1")) == 1
 }
 
 test_unresolved_principal_that_cannot_be_a_wildcard if {
