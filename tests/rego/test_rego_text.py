@@ -11,8 +11,14 @@ import random
 import re
 import unicodedata
 
+import pytest
+
 from ckv_im.sensitive_text import UNRESOLVED, personal_data_in, strings_in, url_credentials_in
+from support.hostile import within_cpu_bound
 from support.rego_policies import engine
+
+# Each adversarial text of a few tens of KB: generous, the embedded OPA interprets the policies.
+_REGO_CPU_SECONDS = 5.0
 
 # Zero-width characters and JSON escapes too: text is read as its reader sees it.
 _PHONE_PIECES = ["+", "+4", "4", "20", "7946", "0958", " ", "  ", ".", "-", "1", "+1", "x", "@", "a@b.co", UNRESOLVED]
@@ -58,6 +64,9 @@ _URL_DISGUISES = [
     "\uff20",  # fullwidth at sign
     "\u00b2",  # superscript two
     "#access_token=abc?sig=1",
+    "+44 20 7946 0958",  # masked in a shown URL, as e-mail addresses are
+    "1+44 20 7946 0958-1",
+    "jane@example.com",
 ]
 _QUERY_NAMES = [
     "token",
@@ -195,3 +204,20 @@ def test_strings_in_matches_python():
         # Python scans a string known only later with UNRESOLVED in place of each ${...}
         python = [(path, re.sub(r"\$\{[^}]*\}", UNRESOLVED, text)) for path, text in strings_in(value)]
         assert _normalised(rego[0]["pairs"]) == _normalised(python), value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://h/?" + "a://x," * 2000,
+        "https://u:p@h/?" + "&".join(f"to=a{i}@example.com" for i in range(2000)),
+        "https://u:p@h/?" + "&".join("n=+442079460958" for _ in range(2000)),
+        " ".join(f"https://u:p{i}@h" for i in range(2000)),
+        "https:\\/\\/u:p@h" + "\\u0041" * 16000,
+    ],
+    ids=["many inner schemes", "many e-mail addresses", "many phone numbers", "many URLs", "many escapes"],
+)
+def test_many_parts_are_read_in_bounded_time_with_python_s_lines(text):
+    query = "x := data.incident_manager.lib.text.url_credentials(input)"
+    rego = within_cpu_bound(lambda: engine().eval_query(query, input=text), _REGO_CPU_SECONDS)
+    assert rego[0]["x"] == url_credentials_in(text)
