@@ -71,12 +71,32 @@ glob_truth(glob, text, flags) := maybe if {
 	regex.match(glob_regex(glob, flags), text)
 } else := no
 
-# IAM action matching: case-insensitive.
+# IAM action matching: case-insensitive. Whether IAM folds non-ASCII characters that fold to ASCII
+# ones (the long s to "s", the Kelvin sign to "k") is not documented: a pattern that matches only
+# under a Unicode folding is undecided, never a match.
 action_truth(pattern, action) := maybe if {
 	_unknown(pattern)
 } else := glob_truth(pattern, action, "is") if {
 	is_string(pattern)
+	_is_ascii(pattern)
+} else := yes if {
+	is_string(pattern)
+	glob_truth(ascii_lower(pattern), ascii_lower(action), "s") == yes
+} else := maybe if {
+	is_string(pattern)
+	glob_truth(pattern, action, "is") != no
 } else := no
+
+_is_ascii(text) if regex.match(`^[\x00-\x7f]*$`, text)
+
+# IAM compares names (actions, condition keys, operators) ignoring case, in ASCII only (see above).
+ascii_lower(text) := lower(text) if _is_ascii(text)
+
+else := concat("", [_ascii_lower_character(character) | some character in split(text, "")])
+
+_ascii_lower_character(character) := lower(character) if _is_ascii(character)
+
+else := character
 
 # --- kms:ViaService values -------------------------------------------------------------------------
 
@@ -214,7 +234,7 @@ _matching_operators := {"stringequals", "stringequalsignorecase", "stringlike"}
 _excluding_operators := {"stringnotequals", "stringnotequalsignorecase", "stringnotlike"}
 
 # `ForAnyValue:StringLikeIfExists` -> `stringlike`
-base_operator(operator) := _without_if_exists(_without_set_prefix(lower(operator)))
+base_operator(operator) := _without_if_exists(_without_set_prefix(ascii_lower(operator)))
 
 _without_set_prefix(name) := substring(name, count(prefix), -1) if {
 	some prefix in ["forallvalues:", "foranyvalue:"]
@@ -237,11 +257,26 @@ _condition_entries(condition, keys) := [[base_operator(operator), util.as_list(v
 	is_string(operator)
 	some key, values in block
 	is_string(key)
-	lower(key) in keys
+	ascii_lower(key) in keys
 ]
 
-# a maybe for each operator block that is not resolved
+# a maybe for each operator block that is not resolved, and for each condition key that names a
+# listed key only under a Unicode case folding ("\u212ams:CallerAccount")
 _unresolved_blocks(condition) := [maybe | some _, block in condition; not _is_block(block)]
+
+_folded_keys(condition, keys) := [maybe |
+	some _, block in condition
+	_is_block(block)
+	some key, _ in block
+	is_string(key)
+	not ascii_lower(key) in keys
+	_casefolded(key) in keys
+]
+
+# Python's casefold, as far as it can reach a listed key: the long s and the Kelvin sign.
+_casefolded(text) := lower(replace(replace(text, "\u017f", "s"), "\u212a", "k"))
+
+_undecided_blocks(condition, keys) := array.concat(_unresolved_blocks(condition), _folded_keys(condition, keys))
 
 # Whether one kms:ViaService condition entry holds for a call made via the service.
 _entry_truth(entry, service, region) := _any([_value_truth(entry[0], value, service, region) | some value in entry[1]]) if {
@@ -261,7 +296,7 @@ via_service_admits(condition, service, region) := no if {
 } else := maybe if {
 	_unknown(condition)
 } else := _all(array.concat(
-	array.concat([_entry_truth(entry, service, region) | some entry in entries], _unresolved_blocks(condition)),
+	array.concat([_entry_truth(entry, service, region) | some entry in entries], _undecided_blocks(condition, _via_service)),
 	[_unscoped(condition) | not _has_matching_operator(entries)],
 )) if {
 	is_object(condition)
@@ -273,7 +308,7 @@ _has_matching_operator(entries) if {
 	entry[0] in _matching_operators
 }
 
-_unscoped(condition) := maybe if count(_unresolved_blocks(condition)) > 0
+_unscoped(condition) := maybe if count(_undecided_blocks(condition, _via_service)) > 0
 
 else := no
 
@@ -285,7 +320,7 @@ via_service_denies(condition, service, region) := yes if {
 	_unknown(condition)
 } else := _all(array.concat(
 	[_entry_truth(entry, service, region) | some entry in _condition_entries(condition, _via_service)],
-	_unresolved_blocks(condition),
+	_undecided_blocks(condition, _via_service),
 )) if {
 	is_object(condition)
 } else := maybe
@@ -295,7 +330,7 @@ _has_other_condition_keys(condition) if {
 	some _, block in condition
 	_is_block(block)
 	some key, _ in block
-	lower(key) != "kms:viaservice"
+	ascii_lower(key) != "kms:viaservice"
 }
 
 # --- statement shape -------------------------------------------------------------------------------
@@ -388,7 +423,7 @@ effect_truth(statement, "Deny") := maybe if {
 	_unknown(statement.Effect)
 } else := yes if {
 	is_string(statement.Effect)
-	lower(statement.Effect) == "deny"
+	ascii_lower(statement.Effect) == "deny"
 } else := no
 
 _effect_certainly_not(statement, effect) if {
@@ -540,7 +575,7 @@ caller_pinned(condition) := no if {
 	_unknown(condition)
 } else := _any(array.concat(
 	[_pin_truth(entry) | some entry in _condition_entries(_binding_blocks(condition), _caller_pin_keys); entry[0] in {"stringequals", "stringlike"}],
-	_unresolved_blocks(condition),
+	array.concat(_unresolved_blocks(condition), _folded_keys(_binding_blocks(condition), _caller_pin_keys)),
 )) if {
 	is_object(condition)
 } else := no
@@ -550,9 +585,9 @@ _binding_blocks(condition) := {operator: block |
 	not _holds_without_key(operator)
 }
 
-_holds_without_key(operator) if endswith(lower(operator), "ifexists")
+_holds_without_key(operator) if endswith(ascii_lower(operator), "ifexists")
 
-_holds_without_key(operator) if startswith(lower(operator), "forallvalues:")
+_holds_without_key(operator) if startswith(ascii_lower(operator), "forallvalues:")
 
 _pin_truth(entry) := no if count(entry[1]) == 0
 

@@ -252,3 +252,25 @@ test_policy_written_for_incident_manager if {
 	not iam.names_incident_manager({"Statement": [object.union(_grant({"StringLike": {"kms:ViaService": [""]}}), {"Action": "kms:Decrypt"})]})
 	not iam.names_incident_manager({"Statement": [_grant(util.unresolved_template("var.condition"))]})
 }
+
+# --- names are folded in ASCII only ---
+
+test_a_name_that_matches_only_under_a_unicode_folding_is_undecided if {
+	iam.action_truth("km\u017f:CreateGrant", "kms:CreateGrant") == iam.maybe
+	iam.action_truth("\u212aMS:CreateGrant", "kms:CreateGrant") == iam.maybe
+	iam.action_truth("kms:CreateGrant\u00e9", "kms:CreateGrant") == iam.no
+	iam.ascii_lower("\u212aMS:\u00c9") == "\u212ams:\u00c9"
+}
+
+test_no_finding_deny_that_names_the_key_only_under_a_unicode_folding if {
+	deny := {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant", "Resource": "*"}
+	_problems([_grant(_like_both), object.union(deny, {"Action": "km\u017f:CreateGrant"})], "us-east-1") == []
+	kelvin_key := object.union(deny, {"Condition": {"StringLike": {"\u212ams:ViaService": "ssm-incidents.*"}}})
+	_problems([_grant(_like_both), kelvin_key], "us-east-1") == []
+}
+
+test_a_kelvin_caller_pin_is_undecided if {
+	condition := object.union(_like_both, {"StringEquals": {"\u212ams:CallerAccount": "111122223333"}})
+	# undecided (no finding), not pinned: the wildcard grant is not judged safe
+	iam.wildcard_grant(object.union(_grant(condition), {"Principal": "*"}), "us-east-1") == iam.maybe
+}

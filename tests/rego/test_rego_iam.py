@@ -48,6 +48,16 @@ def _cases() -> dict[str, tuple[dict, str]]:
         cases[f"principal *, {operator} pin"] = (key_policy(grant_statement(Principal="*", Condition=pinned)), REGION)
     kelvin = with_caller_pin("StringEquals", "\u212ams:CallerAccount")
     cases["principal *, Kelvin pin"] = (key_policy(grant_statement(Principal="*", Condition=kelvin)), REGION)
+    # IAM folds names in ASCII only: a name that matches under a Unicode folding alone is undecided
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant", "Resource": "*"}
+    folded_denies = {
+        "long s action": {**deny, "Action": "km\u017f:CreateGrant"},
+        "Kelvin condition key": {**deny, "Condition": {"StringLike": {"\u212ams:ViaService": "ssm-incidents.*"}}},
+        "Kelvin operator": {**deny, "Condition": {"StringLi\u212ae": {"kms:ViaService": "ssm-incidents.*"}}},
+        "long s Effect": {**deny, "Effect": "Den\u017f"},
+    }
+    for name, statement in folded_denies.items():
+        cases[f"Deny, {name}"] = (key_policy(grant_statement(), statement), REGION)
     for operator in ("StringLike", "StringEquals"):
         fake = "not a region"
         values = [f"ssm-incidents.{fake}.amazonaws.com", f"ssm-contacts.{fake}.amazonaws.com"]
