@@ -37,6 +37,16 @@ test_finding_description_of_an_incident_manager_key if {
 	finding.resource == "aws_kms_key.east"
 }
 
+test_finding_email_hidden_by_a_zero_width_space if {
+	[finding] := _findings([_response_plan({"display_name": "jane\u200b@example.com"})])
+	contains(finding.msg, "display_name: e-mail address j***@example.com")
+}
+
+test_finding_email_with_a_json_escaped_at_sign if {
+	[finding] := _findings([_response_plan({"display_name": `{"owner": "jane\u0040example.com"}`})])
+	contains(finding.msg, "e-mail address j***@example.com")
+}
+
 test_no_finding_clean_names_and_tags if {
 	_findings([_response_plan({"display_name": "Major outage", "tags": {"Team": "sre"}})]) == []
 }
@@ -89,5 +99,15 @@ test_no_finding_template_address_around_an_unresolved_part if {
 
 test_no_finding_template_dynamic_reference if {
 	document := _template({"Tags": [{"Key": "owner", "Value": "{{resolve:ssm:/team/owner-mailbox}}"}]}, {})
+	templates.denied_by("CKV_IM_10", document) == set()
+}
+
+test_finding_template_email_hidden_by_a_zero_width_joiner if {
+	document := _template({"DisplayName": "jane@exa\u200dmple.com"}, {})
+	templates.denied_by("CKV_IM_10", document) == {_plan_name}
+}
+
+test_no_finding_template_escaped_text_without_an_address if {
+	document := _template({"DisplayName": `{"owner": "jane\u002dops"}`}, {})
 	templates.denied_by("CKV_IM_10", document) == set()
 }

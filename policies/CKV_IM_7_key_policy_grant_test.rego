@@ -77,6 +77,25 @@ test_no_finding_policy_with_policy_variables if {
 	_findings_with_policy({"policy": _policy([object.remove(statement, ["Condition"])])}) == []
 }
 
+# Statements that grant nothing: no resource covered, or no principal named.
+_grants_nothing := [
+	templates.merged(object.remove(plans.incident_manager_statement, ["Resource"]), {"NotResource": "*"}),
+	templates.merged(plans.incident_manager_statement, {"Resource": []}),
+	templates.merged(plans.incident_manager_statement, {"Principal": {"AWS": []}}),
+]
+
+test_finding_statement_that_grants_nothing if {
+	every statement in _grants_nothing {
+		[finding] := _findings_with_policy({"policy": _policy([statement])})
+		contains(finding.msg, "ssm-contacts cannot call kms:DescribeKey")
+	}
+}
+
+test_no_finding_not_resource_deny_denies_nothing if {
+	deny := {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "NotResource": "*"}
+	_findings_with_policy({"policy": _policy([plans.incident_manager_statement, deny])}) == []
+}
+
 # --- CloudFormation templates ----------------------------------------------------------------------
 
 _with_key(properties) := templates.template(templates.merged(templates.baseline, {"Key": templates.key(properties)}))
@@ -113,4 +132,15 @@ test_no_finding_template_via_service_for_the_stack_region if {
 	values := [{"Fn::Sub": "ssm-incidents.${AWS::Region}.amazonaws.com"}, {"Fn::Sub": "ssm-contacts.${AWS::Region}.amazonaws.com"}]
 	statement := templates.merged(plans.incident_manager_statement, {"Condition": {"StringEquals": {"kms:ViaService": values}}})
 	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Statement": [statement]}})) == set()
+}
+
+test_finding_template_statement_that_grants_nothing if {
+	every statement in _grants_nothing {
+		templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Statement": [statement]}})) == {templates.key_name}
+	}
+}
+
+test_no_finding_template_not_resource_deny_denies_nothing if {
+	deny := {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "NotResource": "*"}
+	templates.denied_by("CKV_IM_7", _with_key({"KeyPolicy": {"Statement": [plans.incident_manager_statement, deny]}})) == set()
 }

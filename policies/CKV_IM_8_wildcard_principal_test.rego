@@ -30,6 +30,23 @@ test_finding_pin_with_a_wildcard_pins_nothing if {
 	count(_findings(statement)) == 1
 }
 
+_not_principal := templates.merged(object.remove(plans.incident_manager_statement, ["Principal"]), {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/ex"}})
+
+test_finding_not_principal_grants_everyone_else if {
+	[finding] := _findings(_not_principal)
+	contains(finding.msg, "statement \"AllowIncidentManager\" grants Incident Manager key access to principal \"*\"")
+}
+
+test_finding_not_principal_with_an_if_exists_pin if {
+	statement := json.patch(_not_principal, [{"op": "add", "path": "/Condition/StringEqualsIfExists", "value": {"kms:CallerAccount": "111122223333"}}])
+	count(_findings(statement)) == 1
+}
+
+test_no_finding_not_principal_caller_pinned if {
+	statement := json.patch(_not_principal, [{"op": "add", "path": "/Condition/StringEquals", "value": {"kms:CallerAccount": "111122223333"}}])
+	_findings(statement) == []
+}
+
 test_no_finding_caller_pinned if {
 	statement := json.patch(_wildcard, [{"op": "add", "path": "/Condition/StringEquals", "value": {"kms:CallerAccount": "111122223333"}}])
 	_findings(statement) == []
@@ -60,5 +77,15 @@ test_no_finding_template_wildcard_principal_pinned_to_the_account if {
 
 test_no_finding_template_principal_built_with_sub if {
 	statement := templates.merged(plans.incident_manager_statement, {"Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}})
+	templates.denied_by("CKV_IM_8", _with_statement(statement)) == set()
+}
+
+test_finding_template_not_principal_without_caller_pin if {
+	templates.denied_by("CKV_IM_8", _with_statement(_not_principal)) == {templates.key_name}
+}
+
+test_no_finding_template_not_principal_pinned_to_the_account if {
+	condition := object.union(plans.incident_manager_statement.Condition, {"StringEquals": {"kms:CallerAccount": templates.ref("AWS::AccountId")}})
+	statement := templates.merged(_not_principal, {"Condition": condition})
 	templates.denied_by("CKV_IM_8", _with_statement(statement)) == set()
 }

@@ -2,7 +2,7 @@
 # title: IAM key policy matching (CKV_IM_7, CKV_IM_8)
 # description: |
 #   RULES.md, "Matching IAM policy elements": actions (case-insensitive globs),
-#   principals, NotAction / NotPrincipal, Deny statements, condition operators
+#   principals, NotAction / NotPrincipal / NotResource, Deny statements, condition operators
 #   (ForAnyValue: / ForAllValues: prefixes, IfExists suffix) and kms:ViaService
 #   values against the key's Region. Condition values are compared
 #   case-sensitively, as AWS does, except by the ...IgnoreCase operators.
@@ -13,7 +13,10 @@
 #   rule reports a finding only on a "yes" (or a certain "no") reached without
 #   any "maybe". A malformed statement is read in the direction that cannot hide
 #   a problem: it grants nothing to CKV_IM_7, but it may deny, and it may be a
-#   wildcard grant for CKV_IM_8.
+#   wildcard grant for CKV_IM_8. A statement that covers no resource (`NotResource: "*"`,
+#   `Resource: []`) or names no principal (`{"AWS": []}`) grants and denies nothing; an Allow
+#   with NotPrincipal may or may not grant the service, and is a wildcard grant for CKV_IM_8.
+#   The same reading as checks/ckv_im/iam_policy.py (tests/rego/test_rego_iam.py compares them).
 package incident_manager.lib.iam
 
 import rego.v1
@@ -68,12 +71,32 @@ glob_truth(glob, text, flags) := maybe if {
 	regex.match(glob_regex(glob, flags), text)
 } else := no
 
-# IAM action matching: case-insensitive.
+# IAM action matching: case-insensitive. Whether IAM folds non-ASCII characters that fold to ASCII
+# ones (the long s to "s", the Kelvin sign to "k") is not documented: a pattern that matches only
+# under a Unicode folding is undecided, never a match.
 action_truth(pattern, action) := maybe if {
 	_unknown(pattern)
 } else := glob_truth(pattern, action, "is") if {
 	is_string(pattern)
+	_is_ascii(pattern)
+} else := yes if {
+	is_string(pattern)
+	glob_truth(ascii_lower(pattern), ascii_lower(action), "s") == yes
+} else := maybe if {
+	is_string(pattern)
+	glob_truth(pattern, action, "is") != no
 } else := no
+
+_is_ascii(text) if regex.match(`^[\x00-\x7f]*$`, text)
+
+# IAM compares names (actions, condition keys, operators) ignoring case, in ASCII only (see above).
+ascii_lower(text) := lower(text) if _is_ascii(text)
+
+else := concat("", [_ascii_lower_character(character) | some character in split(text, "")])
+
+_ascii_lower_character(character) := lower(character) if _is_ascii(character)
+
+else := character
 
 # --- kms:ViaService values -------------------------------------------------------------------------
 
@@ -91,12 +114,13 @@ _region_for(value, region) := null if {
 	not contains(value, stack_region)
 } else := region
 
-# The key's Region as given by a view (a string, or null when not resolved).
+# The key's Region as given by a view (a string, or null when not resolved). Text that is no
+# Region name (us-east-1, us-gov-west-1, cn-northwest-1...) is no evidence of the key Region.
 key_region(region) := stack_region if {
 	region == stack_region
 } else := lower(util.strip(region)) if {
 	is_string(region)
-	util.strip(region) != ""
+	regex.match(`^[a-z]{2}(?:-[a-z]{1,16}){1,3}-[0-9]{1,2}$`, lower(util.strip(region)))
 } else := null
 
 _service_name(service, region) := concat("", [service, ".", region, _service_suffix])
@@ -210,7 +234,7 @@ _matching_operators := {"stringequals", "stringequalsignorecase", "stringlike"}
 _excluding_operators := {"stringnotequals", "stringnotequalsignorecase", "stringnotlike"}
 
 # `ForAnyValue:StringLikeIfExists` -> `stringlike`
-base_operator(operator) := _without_if_exists(_without_set_prefix(lower(operator)))
+base_operator(operator) := _without_if_exists(_without_set_prefix(ascii_lower(operator)))
 
 _without_set_prefix(name) := substring(name, count(prefix), -1) if {
 	some prefix in ["forallvalues:", "foranyvalue:"]
@@ -233,11 +257,26 @@ _condition_entries(condition, keys) := [[base_operator(operator), util.as_list(v
 	is_string(operator)
 	some key, values in block
 	is_string(key)
-	lower(key) in keys
+	ascii_lower(key) in keys
 ]
 
-# a maybe for each operator block that is not resolved
+# a maybe for each operator block that is not resolved, and for each condition key that names a
+# listed key only under a Unicode case folding ("\u212ams:CallerAccount")
 _unresolved_blocks(condition) := [maybe | some _, block in condition; not _is_block(block)]
+
+_folded_keys(condition, keys) := [maybe |
+	some _, block in condition
+	_is_block(block)
+	some key, _ in block
+	is_string(key)
+	not ascii_lower(key) in keys
+	_casefolded(key) in keys
+]
+
+# Python's casefold, as far as it can reach a listed key: the long s and the Kelvin sign.
+_casefolded(text) := lower(replace(replace(text, "\u017f", "s"), "\u212a", "k"))
+
+_undecided_blocks(condition, keys) := array.concat(_unresolved_blocks(condition), _folded_keys(condition, keys))
 
 # Whether one kms:ViaService condition entry holds for a call made via the service.
 _entry_truth(entry, service, region) := _any([_value_truth(entry[0], value, service, region) | some value in entry[1]]) if {
@@ -257,7 +296,7 @@ via_service_admits(condition, service, region) := no if {
 } else := maybe if {
 	_unknown(condition)
 } else := _all(array.concat(
-	array.concat([_entry_truth(entry, service, region) | some entry in entries], _unresolved_blocks(condition)),
+	array.concat([_entry_truth(entry, service, region) | some entry in entries], _undecided_blocks(condition, _via_service)),
 	[_unscoped(condition) | not _has_matching_operator(entries)],
 )) if {
 	is_object(condition)
@@ -269,7 +308,7 @@ _has_matching_operator(entries) if {
 	entry[0] in _matching_operators
 }
 
-_unscoped(condition) := maybe if count(_unresolved_blocks(condition)) > 0
+_unscoped(condition) := maybe if count(_undecided_blocks(condition, _via_service)) > 0
 
 else := no
 
@@ -281,7 +320,7 @@ via_service_denies(condition, service, region) := yes if {
 	_unknown(condition)
 } else := _all(array.concat(
 	[_entry_truth(entry, service, region) | some entry in _condition_entries(condition, _via_service)],
-	_unresolved_blocks(condition),
+	_undecided_blocks(condition, _via_service),
 )) if {
 	is_object(condition)
 } else := maybe
@@ -291,7 +330,7 @@ _has_other_condition_keys(condition) if {
 	some _, block in condition
 	_is_block(block)
 	some key, _ in block
-	lower(key) != "kms:viaservice"
+	ascii_lower(key) != "kms:viaservice"
 }
 
 # --- statement shape -------------------------------------------------------------------------------
@@ -384,7 +423,7 @@ effect_truth(statement, "Deny") := maybe if {
 	_unknown(statement.Effect)
 } else := yes if {
 	is_string(statement.Effect)
-	lower(statement.Effect) == "deny"
+	ascii_lower(statement.Effect) == "deny"
 } else := no
 
 _effect_certainly_not(statement, effect) if {
@@ -398,16 +437,39 @@ actions_truth(statement, action) := _any([action_truth(pattern, action) | some p
 	"NotAction" in object.keys(statement)
 } else := no
 
-has_principal(statement) := yes if {
-	_unknown(statement.Principal)
+# Whether the statement names some principal ({"AWS": []} names none). NotPrincipal names
+# everyone but a list, which may or may not leave the caller in.
+has_principal(statement) := maybe if {
+	"NotPrincipal" in object.keys(statement)
 } else := yes if {
-	_is_text_or_object(statement.Principal)
-	count(statement.Principal) > 0
+	_unknown(statement.Principal)
+} else := _any([_names_someone(value) | some _, value in statement.Principal]) if {
+	is_object(statement.Principal)
+} else := yes if {
+	is_string(statement.Principal)
+	statement.Principal != ""
 } else := no
 
-_is_text_or_object(value) if is_string(value)
+# A principal list names someone unless it is literally empty (an unresolved entry is someone).
+_names_someone(value) := _any([_someone(item) | some item in util.as_list(value)])
 
-_is_text_or_object(value) if is_object(value)
+_someone(item) := no if item == ""
+
+else := yes
+
+# Whether the statement covers the key: `NotResource: "*"` or `Resource: []` covers nothing. In
+# a key policy the resource is the key itself, so any other NotResource may exclude it.
+applies_to_the_key(statement) := no if {
+	"NotResource" in object.keys(statement)
+	some item in util.as_list(statement.NotResource)
+	item == "*"
+} else := maybe if {
+	"NotResource" in object.keys(statement)
+} else := maybe if {
+	_unknown(object.get(statement, "Resource", "*"))
+} else := no if {
+	object.get(statement, "Resource", "*") == []
+} else := yes
 
 _condition(statement) := object.get(statement, "Condition", null)
 
@@ -428,6 +490,7 @@ _answers(statement, region) := {
 	"allow": effect_truth(statement, "Allow"),
 	"deny": effect_truth(statement, "Deny"),
 	"principal": has_principal(statement),
+	"applies": applies_to_the_key(statement),
 	"actions": {action: actions_truth(statement, action) | some action in required_actions},
 	"admits": {service: via_service_admits(_condition(statement), service, region) | some service in services},
 	"denies_via": {service: via_service_denies(_condition(statement), service, region) | some service in services},
@@ -458,7 +521,7 @@ grant_from(analysis, service, action, malformed) := maybe if {
 	analysis.certainly_not_allow
 } else := malformed if {
 	analysis.shape == "malformed"
-} else := _all([analysis.allow, analysis.principal, analysis.actions[action], analysis.admits[service]])
+} else := _all([analysis.allow, analysis.principal, analysis.applies, analysis.actions[action], analysis.admits[service]])
 
 # Whether a Deny statement stops the service calling the action. A Deny with condition keys
 # other than kms:ViaService cannot be decided statically and is ignored (RULES.md).
@@ -471,7 +534,7 @@ deny_from(analysis, service, action) := maybe if {
 	analysis.shape == "malformed"
 } else := no if {
 	analysis.other_condition_keys
-} else := _all([analysis.deny, analysis.actions[action], analysis.denies_via[service]])
+} else := _all([analysis.deny, analysis.applies, analysis.actions[action], analysis.denies_via[service]])
 
 grant_truth(statement, service, action, region, malformed) := grant_from(analysis(statement, 0, region), service, action, malformed)
 
@@ -512,7 +575,7 @@ caller_pinned(condition) := no if {
 	_unknown(condition)
 } else := _any(array.concat(
 	[_pin_truth(entry) | some entry in _condition_entries(_binding_blocks(condition), _caller_pin_keys); entry[0] in {"stringequals", "stringlike"}],
-	_unresolved_blocks(condition),
+	array.concat(_unresolved_blocks(condition), _folded_keys(_binding_blocks(condition), _caller_pin_keys)),
 )) if {
 	is_object(condition)
 } else := no
@@ -522,9 +585,9 @@ _binding_blocks(condition) := {operator: block |
 	not _holds_without_key(operator)
 }
 
-_holds_without_key(operator) if endswith(lower(operator), "ifexists")
+_holds_without_key(operator) if endswith(ascii_lower(operator), "ifexists")
 
-_holds_without_key(operator) if startswith(lower(operator), "forallvalues:")
+_holds_without_key(operator) if startswith(ascii_lower(operator), "forallvalues:")
 
 _pin_truth(entry) := no if count(entry[1]) == 0
 
@@ -543,7 +606,13 @@ _concrete_truth(value, operator) := yes if {
 } else := yes
 
 # CKV_IM_8: an Incident Manager grant to principal "*" with no caller pin.
-wildcard_grant(statement, region) := _wildcard_from(analysis(statement, 0, region))
+wildcard_grant(statement, region) := _wildcard_from(analysis(as_wildcard(statement), 0, region))
+
+# An Allow with NotPrincipal grants everyone it does not list: judged as principal "*".
+as_wildcard(statement) := object.union(object.remove(statement, ["NotPrincipal"]), {"Principal": "*"}) if {
+	is_object(statement)
+	"NotPrincipal" in object.keys(statement)
+} else := statement
 
 _wildcard_from(analysis) := grant if {
 	grant := _any([grant_from(analysis, service, action, maybe) | some service in services; some action in required_actions])
@@ -614,9 +683,10 @@ _region_missing_hints(analysis, service, action) := {hint |
 
 # CKV_IM_8: statements that grant Incident Manager key access to "*" without a caller pin.
 wildcard_principal_problems(policy, region) := [line |
-	some analysis in _analyses(policy, region)
-	_wildcard_from(analysis) == yes
-	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [analysis.label])
+	some index, statement in statements(policy)
+	judged := analysis(as_wildcard(statement), index, key_region(region))
+	_wildcard_from(judged) == yes
+	line := sprintf("%s grants Incident Manager key access to principal \"*\" without a condition pinning the caller (StringEquals on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID or aws:PrincipalArn)", [judged.label])
 ]
 
 # --- Incident Manager key (RULES.md "Terms", (b)) ---------------------------------------------------

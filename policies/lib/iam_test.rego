@@ -112,8 +112,57 @@ test_not_action_and_not_principal if {
 	_problems([not_action], "us-east-1") == []
 	excluded := object.union(object.remove(_grant(_like_both), ["Action"]), {"NotAction": "kms:*"})
 	count(_problems([excluded], "us-east-1")) == 4
+	# NotPrincipal names everyone but a list, which may or may not leave the service's caller in: undecided
 	not_principal := object.union(object.remove(_grant(_like_both), ["Principal"]), {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}})
-	count(_problems([not_principal], "us-east-1")) == 4
+	_problems([not_principal], "us-east-1") == []
+}
+
+# --- statements that grant nothing (CKV_IM_7) ---
+
+_grants_nothing := [
+	object.union(object.remove(_grant(_like_both), ["Resource"]), {"NotResource": "*"}),
+	object.union(object.remove(_grant(_like_both), ["Resource"]), {"NotResource": ["arn:aws:kms:us-east-1:111122223333:key/x", "*"]}),
+	object.union(_grant(_like_both), {"Resource": []}),
+	object.union(_grant(_like_both), {"Principal": {"AWS": []}}),
+	object.union(_grant(_like_both), {"Principal": {"AWS": ""}}),
+	object.union(object.remove(_grant(_like_both), ["Principal"]), {"Principal": {}}),
+]
+
+test_finding_a_statement_that_covers_no_resource_or_names_no_principal_grants_nothing if {
+	every statement in _grants_nothing {
+		count(_problems([statement], "us-east-1")) == 4
+	}
+}
+
+test_no_finding_when_another_statement_grants if {
+	every statement in _grants_nothing {
+		_problems([statement, _grant(_like_both)], "us-east-1") == []
+	}
+}
+
+test_no_finding_a_not_resource_other_than_star_may_cover_the_key if {
+	statement := object.union(object.remove(_grant(_like_both), ["Resource"]), {"NotResource": "arn:aws:kms:us-east-1:111122223333:key/x"})
+	_problems([statement], "us-east-1") == []
+	_problems([object.union(_grant(_like_both), {"Resource": util.unresolved("var.arn")})], "us-east-1") == []
+}
+
+test_no_finding_a_not_resource_deny_denies_nothing if {
+	deny := {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "NotResource": "*"}
+	_problems([_grant(_like_both), deny], "us-east-1") == []
+}
+
+test_finding_a_resource_list_deny_denies if {
+	deny := {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": ["*"]}
+	count(_problems([_grant(_like_both), deny], "us-east-1")) == 4
+}
+
+# --- the key Region ---
+
+test_text_that_is_no_region_name_is_no_evidence_of_the_key_region if {
+	condition := {"StringLike": {"kms:ViaService": ["ssm-incidents.not a region.amazonaws.com", "ssm-contacts.not a region.amazonaws.com"]}}
+	_problems([_grant(condition)], "not a region") == []
+	iam.key_region("not a region") == null
+	iam.key_region(" US-Gov-West-1 ") == "us-gov-west-1"
 }
 
 # --- Deny statements ---
@@ -173,6 +222,20 @@ test_a_pin_that_holds_without_the_key_pins_nothing if {
 	count(_wildcard(object.union(_like_both, {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))) == 1
 }
 
+_not_principal(condition) := object.union(object.remove(_grant(condition), ["Principal"]), {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/ex"}})
+
+test_finding_a_not_principal_allow_is_a_wildcard_grant if {
+	[line] := iam.wildcard_principal_problems({"Statement": [_not_principal(_like_both)]}, "us-east-1")
+	startswith(line, "statement \"IncidentManager\" grants Incident Manager key access to principal \"*\"")
+}
+
+test_no_finding_a_not_principal_allow_pinned_to_the_account if {
+	pinned := object.union(_like_both, {"StringEquals": {"kms:CallerAccount": "111122223333"}})
+	iam.wildcard_principal_problems({"Statement": [_not_principal(pinned)]}, "us-east-1") == []
+	unpinned := object.union(_like_both, {"StringEqualsIfExists": {"kms:CallerAccount": "111122223333"}})
+	count(iam.wildcard_principal_problems({"Statement": [_not_principal(unpinned)]}, "us-east-1")) == 1
+}
+
 test_unresolved_principal_that_cannot_be_a_wildcard if {
 	statement := object.union(_grant(_like_both), {"Principal": {"AWS": util.unresolved_template("arn:aws:iam::${var.account}:root")}})
 	iam.wildcard_grant(statement, "us-east-1") == iam.no
@@ -188,4 +251,26 @@ test_policy_written_for_incident_manager if {
 	not iam.names_incident_manager({"Statement": [_grant({"StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}})]})
 	not iam.names_incident_manager({"Statement": [object.union(_grant({"StringLike": {"kms:ViaService": [""]}}), {"Action": "kms:Decrypt"})]})
 	not iam.names_incident_manager({"Statement": [_grant(util.unresolved_template("var.condition"))]})
+}
+
+# --- names are folded in ASCII only ---
+
+test_a_name_that_matches_only_under_a_unicode_folding_is_undecided if {
+	iam.action_truth("km\u017f:CreateGrant", "kms:CreateGrant") == iam.maybe
+	iam.action_truth("\u212aMS:CreateGrant", "kms:CreateGrant") == iam.maybe
+	iam.action_truth("kms:CreateGrant\u00e9", "kms:CreateGrant") == iam.no
+	iam.ascii_lower("\u212aMS:\u00c9") == "\u212ams:\u00c9"
+}
+
+test_no_finding_deny_that_names_the_key_only_under_a_unicode_folding if {
+	deny := {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant", "Resource": "*"}
+	_problems([_grant(_like_both), object.union(deny, {"Action": "km\u017f:CreateGrant"})], "us-east-1") == []
+	kelvin_key := object.union(deny, {"Condition": {"StringLike": {"\u212ams:ViaService": "ssm-incidents.*"}}})
+	_problems([_grant(_like_both), kelvin_key], "us-east-1") == []
+}
+
+test_a_kelvin_caller_pin_is_undecided if {
+	condition := object.union(_like_both, {"StringEquals": {"\u212ams:CallerAccount": "111122223333"}})
+	# undecided (no finding), not pinned: the wildcard grant is not judged safe
+	iam.wildcard_grant(object.union(_grant(condition), {"Principal": "*"}), "us-east-1") == iam.maybe
 }

@@ -2,9 +2,11 @@
 # title: Personal data and credentials in text (CKV_IM_10, CKV_IM_11)
 # description: |
 #   RULES.md, CKV_IM_10 and CKV_IM_11, as checks/ckv_im/sensitive_text.py reads
-#   them: e-mail addresses, E.164 phone numbers, and URLs carrying a password
-#   or a credential query parameter. Every description masks the value it is
-#   about, so a CI log does not repeat the address, number, password or token.
+#   them: e-mail addresses, E.164 phone numbers, and URLs (URLs inside URLs
+#   too) carrying a password or a credential query or fragment parameter, in
+#   text read as its reader sees it (`as_read`; all but Python's NFKC folding).
+#   Every description masks the secrets of what it shows, so a CI log does not
+#   repeat an address, number, password or token.
 #   Go's regular expressions have no look-around: the phone number's
 #   boundaries are checked on the text around each match instead.
 package incident_manager.lib.text
@@ -17,6 +19,32 @@ import data.incident_manager.lib.util
 # this character in place of each unresolved part: it is never part of an e-mail address, and a
 # phone number that touches it could be part of a longer number, so it is not reported.
 unresolved_part := "\u0000"
+
+# --- text as its reader sees it --------------------------------------------------------------------
+# JSON escapes left in a string that holds JSON text ("https:\/\/", "\u0040") are undone and
+# characters that render as nothing (zero-width spaces and joiners, bidirectional controls, the soft
+# hyphen, variation selectors) removed, so that none of them hides a finding. Python also folds
+# compatibility forms (fullwidth "＠", "：", digits) by NFKC, which no Rego builtin does: text that
+# NFKC changes may hold a finding only Python reports.
+_json_escape := `\\(?:/|u[0-9A-Fa-f]{4})`
+
+_invisible := `[\x{ad}\x{34f}\x{61c}\x{115f}\x{1160}\x{17b4}\x{17b5}\x{180b}-\x{180f}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{206f}\x{3164}\x{fe00}-\x{fe0f}\x{feff}\x{ffa0}\x{fff9}-\x{fffb}]`
+
+as_read(text) := regex.replace(_json_unescaped(text), _invisible, "")
+
+_json_unescaped(text) := text if not contains(text, "\\")
+
+else := concat("", array.concat(
+	[concat("", [pieces[i], _unescaped(escape)]) | some i, escape in escapes],
+	[pieces[count(escapes)]],
+)) if {
+	escapes := regex.find_n(_json_escape, text, -1)
+	pieces := regex.split(_json_escape, text)
+}
+
+_unescaped(escape) := "/" if escape == "\\/"
+
+else := json.unmarshal(sprintf(`"%s"`, [escape]))
 
 # --- the strings of a value ------------------------------------------------------------------------
 
@@ -46,10 +74,11 @@ _masked(text) := regex.replace(text, `\$\{[^}]*\}`, unresolved_part) if contains
 
 else := text
 
-# Cheap tests before the scans: text that cannot hold a finding.
-may_hold_personal_data(text) if regex.match(`[@+]`, text)
+# Cheap tests before the scans: text that cannot hold a finding (as read: an escape or a
+# non-ASCII character may hide one).
+may_hold_personal_data(text) if regex.match(`[@+\\]|[^\x00-\x7f]`, text)
 
-may_hold_url_credentials(text) if contains(text, "://")
+may_hold_url_credentials(text) if regex.match(`://|(?i:%3A%2F%2F)|\\|[^\x00-\x7f]`, text)
 
 # `tags.Owner`, `tags.Owner (key)`, `incident_template[0].title`, `tags["Cost Center"]`
 shown_path(root, path, true) := sprintf("%s (key)", [_shown_path(root, path)])
@@ -138,7 +167,8 @@ _masked_phone(number) := sprintf("%s ******** %s", [substring(canonical, 0, 3), 
 }
 
 # One masked description per e-mail address or phone number in the text, in order of appearance.
-personal_data(text) := [found.text | some found in sort_by_start] if {
+personal_data(raw) := [found.text | some found in sort_by_start] if {
+	text := as_read(raw)
 	emails := _emails(text)
 	found_all := array.concat(emails, _phones(text, emails))
 	sort_by_start := [found_all[pair[1]] | some pair in sort([[f.start, i] | some i, f in found_all])]
@@ -159,25 +189,113 @@ _max_url_shown := 200
 
 _mask := "***"
 
+# Findings per text: the verdict is FAILED already; more lines tell nothing new.
+_max_findings := 50
+
 # One masked description per credential a URL in the text carries: a non-empty password in its
-# user-info, or a query parameter named (URL-decoded, case-insensitively) like a credential.
-url_credentials(text) := [finding |
-	contains(text, "://")
-	some url in regex.find_n(_url, text, -1)
+# user-info, or a query or fragment parameter named (URL-decoded, case-insensitively) like a
+# credential. A URL inside another one (`https://h/?next=https://u:p@x`, `a://x,b://u:p@y`) is a
+# URL too, percent-encoded or not. Each line once, in order.
+url_credentials(raw) := _first_of_each(array.slice(found, 0, _max_findings)) if {
+	text := _with_urls(as_read(raw))
+	found := [finding |
+		contains(text, "://")
+		some run in regex.find_n(_url, text, -1)
+		some finding in _run_findings(run)
+	]
+}
+
+# A text holding a URL written percent-encoded as a whole is read decoded.
+_with_urls(text) := text if contains(text, "://")
+
+else := _unquoted(text) if contains(upper(text), "%3A%2F%2F")
+
+else := text
+
+# Python's unquote: each run of %XX escapes decoded, anything else (a lone "%", "+") as written.
+_percent_runs := `(?:%[0-9A-Fa-f]{2})+`
+
+_unquoted(text) := text if not contains(text, "%")
+
+else := concat("", array.concat(
+	[concat("", [pieces[i], urlquery.decode(escaped)]) | some i, escaped in runs],
+	[pieces[count(runs)]],
+)) if {
+	runs := regex.find_n(_percent_runs, text, -1)
+	pieces := regex.split(_percent_runs, text)
+}
+
+_run_findings(run) := array.concat(
+	array.concat(_findings_in_url(run), _inner_url_findings(run)),
+	[finding | contains(run, "%"); some finding in _inner_url_findings(_unquoted(run))],
+)
+
+# Where a URL starts inside another: a scheme at the start of a run of scheme characters (its
+# leading digits, "+", "." and "-" left out); the run's own scheme, at 0, is not one. Each inner
+# URL runs to the next one's scheme. Split, not located, so that many schemes are read in linear time.
+_scheme := `[0-9+.-]*([A-Za-z][A-Za-z0-9+.-]*://)`
+
+_inner_url_findings(run) := [finding |
+	schemes := regex.find_all_string_submatch_n(_scheme, run, -1)
+	pieces := regex.split(_scheme, run)
+	some i, scheme in schemes
+	_inner(i, pieces)
+	url := concat("", [scheme[1], pieces[i + 1], _leading(schemes, i + 1)])
+	some finding in _findings_in_url(url)
+]
+
+_inner(i, _) if i > 0
+
+_inner(0, pieces) if pieces[0] != ""
+
+# The digits, "+", "." and "-" before a scheme's first letter (none after the last scheme).
+_leading(schemes, i) := trim_suffix(schemes[i][0], schemes[i][1]) if i < count(schemes)
+
+else := ""
+
+_findings_in_url(url) := [finding |
 	_may_carry_credentials(url)
 	parts := _split_url(url)
 	password := _has_password(parts.netloc)
-	names := _credential_names(parts)
+	names := _credential_names(parts.query)
+	fragment_names := _credential_names(_fragment_fields(parts.fragment))
+	_any_found(password, names, fragment_names)
 	shown := replace(_shown_url(parts, password), unresolved_part, "${...}")
 	some finding in array.concat(
-		[sprintf("URL %s carries a password in its user-info", [shown]) | password],
-		[sprintf("URL %s carries credentials in query parameter \"%s\"", [shown, name]) | some name in names],
+		array.concat(
+			[sprintf("URL %s carries a password in its user-info", [shown]) | password],
+			[sprintf("URL %s carries credentials in query parameter \"%s\"", [shown, name]) | some name in names],
+		),
+		[sprintf("URL %s carries credentials in fragment parameter \"%s\"", [shown, name]) | some name in fragment_names],
 	)
 ]
+
+_any_found(true, _, _)
+
+_any_found(_, names, _) if count(names) > 0
+
+_any_found(_, _, names) if count(names) > 0
+
+# A fragment's fields as a query's ("#a=1?access_token=x").
+_fragment_fields(fragment) := replace(fragment, "?", "&") if is_string(fragment)
+
+else := null
 
 _may_carry_credentials(url) if contains(url, "@")
 
 _may_carry_credentials(url) if contains(url, "?")
+
+_may_carry_credentials(url) if contains(url, "#")
+
+# The first of each equal line, in order (sorting keeps it O(n log n)).
+_first_of_each(lines) := [lines[index] | some index in sort(firsts)] if {
+	order := sort([[line, i] | some i, line in lines])
+	firsts := [entry[1] | some k, entry in order; _first_in_order(order, k)]
+}
+
+_first_in_order(_, 0)
+
+_first_in_order(order, k) if order[k - 1][0] != order[k][0]
 
 # scheme, netloc, path, query and fragment (null when there is no "?" / "#") of scheme://...
 _split_url(url) := {
@@ -217,11 +335,11 @@ _has_password(netloc) := true if {
 	password != ""
 } else := false
 
-# Credential parameter names of the query, URL-decoded, each once (as first written), in order.
-_credential_names(parts) := [name |
+# Credential parameter names of a query, URL-decoded, each once (as first written), in order.
+_credential_names(query) := [name |
 	names := [decoded |
-		is_string(parts.query)
-		some field in regex.split(`[&;]`, parts.query)
+		is_string(query)
+		some field in regex.split(`[&;]`, query)
 		raw := _partition(field, "=")[0]
 		regex.match(`^(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2})+$`, raw)
 		decoded := _decoded(raw)
@@ -241,11 +359,11 @@ _named_before(names, i) if {
 	lower(earlier) == lower(names[i])
 }
 
-# The URL with its password and the values of credential parameters masked, cut to 200 characters.
-_shown_url(parts, mask_password) := _cut(concat("", [parts.scheme, "://", _shown_netloc(parts.netloc, mask_password), masked]), count(visible) < count(rest)) if {
+# The URL with every password, the values of credential parameters, e-mail addresses and phone
+# numbers masked (as a whole, so that a cut never leaves part of a secret), cut to 200 characters.
+_shown_url(parts, mask_password) := _cut(_masked_text(concat("", [parts.scheme, "://", _shown_netloc(parts.netloc, mask_password), masked]))) if {
 	rest := concat("", [parts.path, _joined("?", parts.query), _joined("#", parts.fragment)])
-	visible := substring(rest, 0, _max_url_shown)
-	masked := regex.replace(visible, _credential_value, concat("", ["${1}", _mask]))
+	masked := regex.replace(rest, _credential_value, concat("", ["${1}", _mask]))
 }
 
 _joined(separator, part) := "" if part == null
@@ -259,13 +377,42 @@ _shown_netloc(netloc, true) := concat("", [user, ":", _mask, "@", host]) if {
 
 _shown_netloc(netloc, false) := netloc
 
-_cut(shown, truncated) := concat("", [substring(shown, 0, _max_url_shown - 3), "..."]) if {
-	_too_long(shown, truncated)
+_cut(shown) := concat("", [substring(shown, 0, _max_url_shown - 3), "..."]) if {
+	count(shown) > _max_url_shown
 } else := shown
 
-_too_long(shown, _) if count(shown) > _max_url_shown
+# A password in any user-info (inner URLs too), e-mail addresses and phone numbers, masked.
+_shown_password := sprintf(`(://[^/?#@:%s]*:)[^/?#@%s]+@`, [util.python_space, util.python_space])
 
-_too_long(_, truncated) if truncated == true
+_masked_text(text) := _phones_masked(_emails_masked(regex.replace(text, _shown_password, concat("", ["${1}", _mask, "@"]))))
+
+_emails_masked(text) := text if not contains(text, "@")
+
+else := regex.replace(text, `([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})`, concat("", ["${1}", _mask, "@${2}"]))
+
+# Phone numbers masked where their boundaries hold (no digit or "+" before, no digit or separator
+# and digit after); split, not located, so that many numbers are read in linear time.
+_phones_masked(text) := text if not contains(text, "+")
+
+else := concat("", array.concat(
+	[concat("", [pieces[i], _phone_shown(number, pieces, i)]) | some i, number in numbers],
+	[pieces[count(numbers)]],
+)) if {
+	numbers := regex.find_n(_phone, text, -1)
+	pieces := regex.split(_phone, text)
+}
+
+_phone_shown(number, pieces, i) := _masked_phone(number) if {
+	_free_before(pieces, i)
+	not regex.match(`^(?:[0-9]|[ .-][0-9])`, substring(pieces[i + 1], 0, 2))
+} else := number
+
+_free_before(pieces, i) if {
+	pieces[i] != ""
+	not regex.match(`[0-9+]$`, pieces[i])
+}
+
+_free_before(pieces, 0) if pieces[0] == "" # the text starts with it
 
 # The value of a credential parameter anywhere in path, query or fragment (`#access_token=...`).
 _credential_value := sprintf(`(?i)([&;?#/](?:%s)=)[^&;#]*`, [concat("|", [_encodable(name) | some name in _credential_parameters])])

@@ -45,7 +45,7 @@ test_url_credentials if {
 	]
 	text.url_credentials("https://user@h.example.com/?q=1") == []
 	text.url_credentials("https://user:@h.example.com/") == []
-	text.url_credentials("https://h.example.com/#access_token=abc") == []
+	text.url_credentials("https://h.example.com/#access_token=abc") == ["URL https://h.example.com/#access_token=*** carries credentials in fragment parameter \"access_token\""]
 	text.url_credentials("no url here ?token=1") == []
 }
 
@@ -64,4 +64,37 @@ test_strings_in_values_and_keys_with_their_paths if {
 		"incident_template (key)", "incident_template[0].title", "incident_template[0].title (key)",
 		"list (key)", "list[0]", "list[1]",
 	}
+}
+
+test_text_is_read_as_its_reader_sees_it if {
+	text.as_read(`https:\/\/h\u0040x`) == "https://h@x"
+	text.as_read("j\u200bdoe@exa\u00admple.com") == "jdoe@example.com"
+	text.as_read(`a\\u0040`) == `a\@`
+	text.as_read(`\u00zz`) == `\u00zz`
+}
+
+test_finding_fragment_parameters if {
+	text.url_credentials("https://h.example.com/#a=1?Access_Token=x&sig") == [
+		"URL https://h.example.com/#a=1?Access_Token=***&sig carries credentials in fragment parameter \"Access_Token\"",
+		"URL https://h.example.com/#a=1?Access_Token=***&sig carries credentials in fragment parameter \"sig\"",
+	]
+}
+
+test_finding_inner_urls if {
+	# the outer URL's user-info ends at its first "/": only the inner one carries a password
+	text.url_credentials("a://x,b://u:p@y.example.com") == ["URL b://u:***@y.example.com carries a password in its user-info"]
+	text.url_credentials("https%3A%2F%2Fu%3Ap%40h.example.com") == ["URL https://u:***@h.example.com carries a password in its user-info"]
+}
+
+test_finding_each_line_once if {
+	text.url_credentials("https://u:p@h https://u:q@h") == ["URL https://u:***@h carries a password in its user-info"]
+}
+
+test_no_finding_inner_url_without_credentials if {
+	text.url_credentials("https://h.example.com/?next=https%3A%2F%2Fx.example.com%2F%3Fq%3D1") == []
+}
+
+test_shown_urls_mask_every_secret if {
+	[line] := text.url_credentials("https://h/?token=1&to=jane@example.com&n=+442079460958")
+	line == "URL https://h/?token=***&to=j***@example.com&n=+44 ******** 58 carries credentials in query parameter \"token\""
 }

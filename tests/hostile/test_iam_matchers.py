@@ -7,7 +7,17 @@ import pytest
 
 from ckv_im.iam_policy import action_pattern_matches, required_grants_result, wildcard_principal_result
 from ckv_im.model import Status
-from support.hostile import GUIDE_VIA_SERVICE, MEGABYTE, grant_statement, key_policy, within_cpu_bound
+from support.hostile import (
+    GRANTS_NOTHING,
+    MEGABYTE,
+    NOT_PRINCIPAL,
+    NOT_RESOURCE_DENY,
+    UNBINDING_PIN_OPERATORS,
+    grant_statement,
+    key_policy,
+    with_caller_pin,
+    within_cpu_bound,
+)
 
 REGION = "us-east-1"
 # A glob that a translation to a backtracking regular expression needs minutes for.
@@ -63,66 +73,32 @@ def test_a_long_action_is_matched_in_linear_time():
 
 # -- wrong PASSED ----------------------------------------------------------------------------------
 def test_not_principal_allow_is_a_wildcard_grant_for_ckv_im_8():
-    statement = grant_statement(Principal=None, NotPrincipal={"AWS": "arn:aws:iam::111122223333:user/ex"})
+    statement = grant_statement(**NOT_PRINCIPAL)
     assert wildcard_principal_result(key_policy(statement), REGION).status is Status.FAILED
 
 
-@pytest.mark.parametrize(
-    "operator",
-    ["StringEqualsIfExists", "ForAllValues:StringEquals", "ForAllValues:StringLikeIfExists", "StringLikeIfExists"],
-)
+@pytest.mark.parametrize("operator", UNBINDING_PIN_OPERATORS)
 def test_a_caller_pin_that_holds_when_the_key_is_absent_pins_nothing(operator):
-    condition = via_service(*GUIDE_VIA_SERVICE)
-    condition[operator] = {"kms:CallerAccount": "111122223333"}
-    statement = grant_statement(Principal="*", Condition=condition)
+    statement = grant_statement(Principal="*", Condition=with_caller_pin(operator))
     assert wildcard_principal_result(key_policy(statement), REGION).status is Status.FAILED
 
 
 def test_a_binding_caller_pin_still_passes():
-    condition = via_service(*GUIDE_VIA_SERVICE)
-    condition["StringEquals"] = {"kms:CallerAccount": "111122223333"}
-    statement = grant_statement(Principal="*", Condition=condition)
+    statement = grant_statement(Principal="*", Condition=with_caller_pin("StringEquals"))
     assert wildcard_principal_result(key_policy(statement), REGION).status is Status.PASSED
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"Resource": None, "NotResource": "*"},
-        {"Resource": None, "NotResource": ["arn:aws:kms:us-east-1:111122223333:key/x", "*"]},
-        {"Resource": []},
-        {"Principal": {"AWS": []}},
-        {"Principal": {"AWS": ""}},
-        {"Action": ["km\u017f:CreateGrant", "km\u017f:DescribeKey"]},  # the long s folds to "s" only in Unicode
-        {"Action": ["\u212ams:CreateGrant", "\u212ams:DescribeKey"]},  # the Kelvin sign folds to "k"
-        {"Condition": {"StringLike": {"\u212ams:ViaService": GUIDE_VIA_SERVICE}}},
-        {"Condition": {"\u017ftringLike": {"kms:ViaService": GUIDE_VIA_SERVICE}}},
-    ],
-    ids=[
-        "NotResource *",
-        "NotResource list with *",
-        "Resource []",
-        "AWS []",
-        "AWS empty",
-        "long s action",
-        "Kelvin action",
-        "Kelvin condition key",
-        "long s operator",
-    ],
-)
+@pytest.mark.parametrize("overrides", GRANTS_NOTHING.values(), ids=GRANTS_NOTHING.keys())
 def test_ckv_im_7_is_never_passed_by_a_statement_that_grants_nothing(overrides):
     doc = key_policy(grant_statement(**overrides))
     assert required_grants_result(doc, REGION).status is not Status.PASSED
 
 
 def test_a_kelvin_sign_caller_pin_is_no_pin():
-    condition = via_service(*GUIDE_VIA_SERVICE)
-    condition["StringEquals"] = {"\u212ams:CallerAccount": "111122223333"}
-    statement = grant_statement(Principal="*", Condition=condition)
+    statement = grant_statement(Principal="*", Condition=with_caller_pin("StringEquals", "\u212ams:CallerAccount"))
     assert wildcard_principal_result(key_policy(statement), REGION).status is not Status.PASSED
 
 
 def test_a_not_resource_deny_denies_nothing():
-    deny_all_but_the_key = {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "NotResource": "*"}
-    doc = key_policy(grant_statement(), deny_all_but_the_key)
+    doc = key_policy(grant_statement(), NOT_RESOURCE_DENY)
     assert required_grants_result(doc, REGION).status is Status.PASSED

@@ -49,6 +49,40 @@ def key_policy(*statements: dict) -> dict:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
+# Adversarial key policies, shared by tests/hostile (Python) and tests/rego (the same verdicts in Rego).
+# Each is a change to grant_statement() (keyword arguments), by a name for the test ids.
+GRANTS_NOTHING = {
+    "NotResource *": {"Resource": None, "NotResource": "*"},
+    "NotResource list with *": {"Resource": None, "NotResource": ["arn:aws:kms:us-east-1:111122223333:key/x", "*"]},
+    "Resource []": {"Resource": []},
+    "AWS []": {"Principal": {"AWS": []}},
+    "AWS empty": {"Principal": {"AWS": ""}},
+    # the long s folds to "s" only in Unicode
+    "long s action": {"Action": ["km\u017f:CreateGrant", "km\u017f:DescribeKey"]},
+    "Kelvin action": {"Action": ["\u212ams:CreateGrant", "\u212ams:DescribeKey"]},  # the Kelvin sign folds to "k"
+    "Kelvin condition key": {"Condition": {"StringLike": {"\u212ams:ViaService": GUIDE_VIA_SERVICE}}},
+    "long s operator": {"Condition": {"\u017ftringLike": {"kms:ViaService": GUIDE_VIA_SERVICE}}},
+}
+
+# A Deny that covers every resource but the key: it denies nothing.
+NOT_RESOURCE_DENY = {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "NotResource": "*"}
+
+NOT_PRINCIPAL = {"Principal": None, "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/ex"}}
+
+# Caller pins that hold when the request has no such key: they pin nothing.
+UNBINDING_PIN_OPERATORS = [
+    "StringEqualsIfExists",
+    "ForAllValues:StringEquals",
+    "ForAllValues:StringLikeIfExists",
+    "StringLikeIfExists",
+]
+
+
+def with_caller_pin(operator: str, key: str = "kms:CallerAccount") -> dict:
+    """The guide's kms:ViaService condition with a caller pin under the operator."""
+    return {"StringLike": {"kms:ViaService": GUIDE_VIA_SERVICE}, operator: {key: "111122223333"}}
+
+
 def terraform_model(directory: Any) -> Any:
     """The pack's model of a Terraform directory, built from Checkov's graph as the Checkov shell builds it."""
     from checkov.common.graph.db_connectors.rustworkx.rustworkx_db_connector import RustworkxConnector
