@@ -22,7 +22,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -154,8 +154,33 @@ def trim_plan(document: Any, types: ReadTypes) -> Any:
 
 
 def _trim_values(values: dict, types: ReadTypes) -> dict:
-    """planned_values / prior_state.values: the module tree with only the resources read (iterative)."""
-    copy = dict(values)
+    """planned_values / prior_state.values: the module tree with only the resources read."""
+    return _trim_module_tree(
+        values,
+        lambda resource: isinstance(resource, dict) and _is_read(resource.get("type"), types),
+        _child_modules,
+    )
+
+
+def _trim_configuration(configuration: dict, types: ReadTypes) -> dict:
+    """configuration: the module tree (calls, outputs, variables) with only the resources read."""
+    return _trim_module_tree(
+        configuration,
+        lambda resource: (
+            not isinstance(resource, dict)
+            or not isinstance(resource.get("address"), str)
+            or _is_read(_type_of_address(resource["address"]), types)
+        ),
+        _called_modules,
+    )
+
+
+def _trim_module_tree(
+    tree: dict, keep: Callable[[Any], bool], children: Callable[[dict], list[tuple[Any, Any]]]
+) -> dict:
+    """A copy of a module tree (iterative, copying only what it changes) whose modules keep only the
+    resources ``keep`` accepts; ``children`` copies a module's child containers and names them."""
+    copy = dict(tree)
     stack: list[tuple[Any, Any]] = [(copy, "root_module")]  # (a dict and its key, or a list and its index)
     while stack:
         parent, key = stack.pop()
@@ -164,42 +189,28 @@ def _trim_values(values: dict, types: ReadTypes) -> dict:
             continue
         module = parent[key] = dict(module)
         if isinstance(module.get("resources"), list):
-            module["resources"] = [
-                resource
-                for resource in module["resources"]
-                if isinstance(resource, dict) and _is_read(resource.get("type"), types)
-            ]
-        if isinstance(module.get("child_modules"), list):
-            children = module["child_modules"] = list(module["child_modules"])
-            stack.extend((children, index) for index in range(len(children)))
+            module["resources"] = [resource for resource in module["resources"] if keep(resource)]
+        stack.extend(children(module))
     return copy
 
 
-def _trim_configuration(configuration: dict, types: ReadTypes) -> dict:
-    """configuration: the module tree (calls, outputs, variables) with only the resources read."""
-    copy = dict(configuration)
-    stack: list[tuple[Any, Any]] = [(copy, "root_module")]
-    while stack:
-        parent, key = stack.pop()
-        module = parent[key] if isinstance(parent, list) else parent.get(key)
-        if not isinstance(module, dict):
-            continue
-        module = parent[key] = dict(module)
-        if isinstance(module.get("resources"), list):
-            module["resources"] = [
-                resource
-                for resource in module["resources"]
-                if not isinstance(resource, dict)
-                or not isinstance(resource.get("address"), str)
-                or _is_read(_type_of_address(resource["address"]), types)
-            ]
-        if isinstance(module.get("module_calls"), dict):
-            calls = module["module_calls"] = dict(module["module_calls"])
-            for name, call in calls.items():
-                if isinstance(call, dict):
-                    calls[name] = dict(call)
-                    stack.append((calls[name], "module"))
-    return copy
+def _child_modules(module: dict) -> list[tuple[Any, Any]]:
+    """planned_values / prior_state: child_modules, a list."""
+    if not isinstance(module.get("child_modules"), list):
+        return []
+    children = module["child_modules"] = list(module["child_modules"])
+    return [(children, index) for index in range(len(children))]
+
+
+def _called_modules(module: dict) -> list[tuple[Any, Any]]:
+    """configuration: module_calls, each call's module under "module"."""
+    if not isinstance(module.get("module_calls"), dict):
+        return []
+    calls = module["module_calls"] = dict(module["module_calls"])
+    for name, call in calls.items():
+        if isinstance(call, dict):
+            calls[name] = dict(call)
+    return [(call, "module") for call in calls.values() if isinstance(call, dict)]
 
 
 def _rule_number(rule_id: Any) -> int:
