@@ -18,10 +18,11 @@ nothing to CKV_IM_7, but it may deny (CKV_IM_7) and may be a wildcard grant
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from enum import IntEnum
-from functools import lru_cache, partial
+from functools import lru_cache, partial, wraps
 from typing import Any
 
 from ckv_im.model import STACK_REGION_TEXT, Result, StackRegion, UnknownTemplate, is_unknown
@@ -54,6 +55,44 @@ _MAX_ANALYSED_GLOB = 512
 _MAX_WALKED_NODES = 10_000
 _MAX_SHOWN = 80  # characters of a Sid or a condition value quoted in a details line
 _MAX_MISSES_SHOWN = 3  # near-miss statements, and reasons per statement, named in one details line
+
+
+_MAX_REMEMBERED_VERDICTS = 4096  # distinct (policy, Region) pairs whose CKV_IM_7/8 verdicts are kept
+
+
+def _by_content(judge: Callable[[Any, Any], Result]) -> Callable[[Any, Any], Result]:
+    """A policy rule's verdict computed once per distinct policy and key Region.
+
+    The keys of a monorepo mostly share a few policies, written once in a module. Only a
+    policy of plain JSON values is remembered: unresolved parts are told apart by more than
+    their text. A verdict depends on nothing else, so the remembered one is the one computed.
+    """
+    verdicts: dict[tuple[str, Any], Result] = {}
+
+    @wraps(judge)
+    def judged(policy: Any, key_region: Any) -> Result:
+        content = _plain_json_text(policy) if isinstance(key_region, (str, StackRegion)) else None
+        if content is None:
+            return judge(policy, key_region)
+        remembered = verdicts.get((content, key_region))
+        if remembered is None:
+            if len(verdicts) >= _MAX_REMEMBERED_VERDICTS:
+                verdicts.clear()
+            remembered = verdicts[(content, key_region)] = judge(policy, key_region)
+        return remembered
+
+    return judged
+
+
+def _plain_json_text(policy: Any) -> str | None:
+    """The policy's exact text (``repr``: tuples, Booleans and numbers told apart) if it holds plain JSON values only."""
+    if not isinstance(policy, dict):
+        return None
+    try:
+        json.dumps(policy)  # fails on an Unknown, or any other object an adapter left
+        return repr(policy)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 class _Truth(IntEnum):
@@ -765,6 +804,7 @@ def _unreadable(policy: Any) -> Result:
     return Result.unknown(f"the key policy is not a JSON object (got {type(policy).__name__})")
 
 
+@_by_content
 def required_grants_result(policy: Any, key_region: Any) -> Result:
     """CKV_IM_7: both Incident Manager services may call kms:CreateGrant and kms:DescribeKey, and no Deny stops them."""
     if policy is None:
@@ -787,6 +827,7 @@ def required_grants_result(policy: Any, key_region: Any) -> Result:
 
 
 # CKV_IM_8 -----------------------------------------------------------------------------------------
+@_by_content
 def wildcard_principal_result(policy: Any, key_region: Any) -> Result:
     """CKV_IM_8: no Incident Manager grant statement names principal "*" without pinning the caller."""
     if policy is None:

@@ -50,5 +50,9 @@ class ModelCache(Generic[T]):
             self._entries.popitem(last=False)
         return model
 
+    def models(self) -> list[T]:
+        """The models held, oldest first."""
+        return [model for _, model in self._entries.values()]
+
     def clear(self) -> None:
         self._entries.clear()

@@ -33,6 +33,7 @@ from ckv_im.hcl_expressions import parse_traversal
 LOGGER = logging.getLogger(__name__)
 
 MISSING = object()  # an attribute that is not set at all
+NOT_RENDERED = frozenset({"count", "for_each"})  # arguments Checkov drops from the instances it expands
 
 
 @dataclass
@@ -61,9 +62,18 @@ class Block:
         return os.path.dirname(self.file_path)
 
     def attribute(self, name: str) -> tuple[Any, Any]:
-        """The (raw, rendered) pair of an attribute, MISSING where absent."""
+        """The (raw, rendered) pair of an attribute, MISSING where absent.
+
+        Checkov's rendering keeps every argument the block writes (only ``count`` and
+        ``for_each`` are dropped from the instances they expand to), so an argument it does
+        not hold is not written at all, and the block is not parsed to learn so
+        (``tests/checkov_terraform/test_raw_hcl.py`` holds Checkov to that on every fixture).
+        """
+        rendered = self.conf.get(name, MISSING)
+        if rendered is MISSING and callable(self._raw) and name not in NOT_RENDERED:
+            return MISSING, MISSING
         raw = self.raw.get(name, MISSING) if isinstance(self.raw, dict) else MISSING
-        return raw, self.conf.get(name, MISSING)
+        return raw, rendered
 
 
 @dataclass

@@ -19,6 +19,11 @@ def read_topic(resolver: Resolver, block: Block) -> SnsTopic:
     return SnsTopic(block.address, _topic_key(resolver, block))
 
 
+def unread_topic(block: Block) -> SnsTopic:
+    """A topic no response plan of the scan notifies through: CKV_IM_12 gives it no result, so it is not read."""
+    return SnsTopic(block.address, Unknown("not read: no response plan of the scan notifies through this topic"))
+
+
 def _topic_key(resolver: Resolver, block: Block) -> Resolved[str | None]:
     """The topic's KMS key: a literal, a reference to a key or alias (set, even if only known after apply)."""
     raw, rendered = block.attribute("kms_master_key_id")

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ckv_im.terraform_graph import RawFiles
-from support.checkov_scan import scan_source
+from ckv_im import checkov_terraform
+from ckv_im.terraform_graph import NOT_RENDERED, RawFiles
+from support.checkov_scan import scan_source, scan_terraform
 from support.manifest import FIXTURES_DIR, REPO_ROOT
 
+TF_DIRS = sorted({path.parent for path in (FIXTURES_DIR / "terraform").rglob("*.tf")})
 TF_FILES = sorted([*(FIXTURES_DIR / "terraform").rglob("*.tf"), *(REPO_ROOT / "examples").rglob("*.tf")])
 
 
@@ -69,13 +71,23 @@ def test_files_without_what_the_rules_read_are_not_parsed(tmp_path, monkeypatch)
         resource "aws_cloudwatch_log_group" "logs" {
           name = "/service/logs"
         }
+
+        resource "aws_kms_key" "logs" {
+          description = "Logs of the service"
+        }
+
+        resource "aws_sns_topic" "alarms" {
+          kms_master_key_id = aws_kms_key.logs.arn
+        }
     """
     verdicts = scan_source(
         tmp_path,
         """
-        resource "aws_ssmcontacts_contact" "oncall" {
-          alias = "oncall"
-          type  = "PERSONAL"
+        resource "aws_ssmincidents_replication_set" "set" {
+          region {
+            name        = "us-east-1"
+            kms_key_arn = aws_kms_key.chat.arn
+          }
         }
 
         resource "aws_kms_key" "chat" {
@@ -84,5 +96,27 @@ def test_files_without_what_the_rules_read_are_not_parsed(tmp_path, monkeypatch)
         """,
         {"ordinary.tf": ordinary},
     )
-    assert verdicts  # the contact and the key were judged ...
-    assert set(read) == {"main.tf"}  # ... and only the file that holds them was read
+    assert verdicts[("CKV_IM_1", "aws_kms_key.chat")] == "PASSED"  # the replication set's key was judged ...
+    assert ("CKV_IM_1", "aws_kms_key.logs") not in verdicts  # ... not the other key, nor the topic no plan uses
+    assert set(read) == {"main.tf"}  # ... and only the file that holds the set and its key was read
+
+
+@pytest.mark.parametrize("directory", TF_DIRS, ids=lambda path: str(path.relative_to(REPO_ROOT)))
+def test_checkov_keeps_every_argument_a_block_writes(directory):
+    """``Block.attribute`` takes an argument Checkov's rendering lacks for one the block does not
+    write, and parses nothing to learn so: Checkov must keep every argument but count and for_each."""
+    checkov_terraform.GRAPH_MODELS.clear()
+    scan_terraform(directory)
+    [graph_models] = checkov_terraform.GRAPH_MODELS.models()
+    blocks = [
+        block
+        for index in graph_models.roots.indexes.values()
+        for kind in ("resources", "data", "outputs", "variables", "module_calls", "providers")
+        for block in getattr(index, kind).values()
+    ]
+    dropped = {
+        block.address: sorted(set(block.raw) - set(block.conf) - NOT_RENDERED)
+        for block in blocks
+        if isinstance(block.raw, dict) and not set(block.raw) - set(block.conf) <= NOT_RENDERED
+    }
+    assert blocks and not dropped

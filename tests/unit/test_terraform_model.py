@@ -196,12 +196,42 @@ resource "aws_ssmincidents_replication_set" "main" {
 
 
 def build_model(directory) -> ScanModel:
+    """The model, with every key read in full (as a key a rule judges is): these tests are about reading."""
     manager = TerraformGraphManager(db_connector=RustworkxConnector())
     local_graph, _ = manager.build_graph_from_source_directory(str(directory), render_variables=True)
     raw_files = RawFiles()
     index = build_index(manager.save_graph(local_graph), raw_files)
     raw_files.set_scan_root(str(directory))
-    return TerraformModelBuilder(index, raw_files).build()
+    builder = TerraformModelBuilder(index, raw_files)
+    model = builder.build()
+    model.keys = {address: builder.keys.key(address) for address in model.keys}
+    return model
+
+
+def test_a_key_no_rule_judges_is_not_read_beyond_its_policy(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        textwrap.dedent(
+            """
+            provider "aws" {
+              region = "us-east-1"
+            }
+
+            resource "aws_kms_key" "logs" {
+              description = "Logs"
+              policy      = jsonencode({ Version = "2012-10-17", Statement = [] })
+            }
+            """
+        )
+    )
+    manager = TerraformGraphManager(db_connector=RustworkxConnector())
+    local_graph, _ = manager.build_graph_from_source_directory(str(tmp_path), render_variables=True)
+    raw_files = RawFiles()
+    index = build_index(manager.save_graph(local_graph), raw_files)
+    key = TerraformModelBuilder(index, raw_files).build().keys["aws_kms_key.logs"]
+    assert key.policy == {"Version": "2012-10-17", "Statement": []}  # what tells the rules it is no IM key
+    assert all(isinstance(value, Unknown) for value in (key.region, key.key_spec, key.enabled, key.description))
+    assert not callable(index.resources["aws_kms_key.logs"]._raw)  # its block was parsed for the policy ...
+    assert callable(index.providers["aws.default"]._raw)  # ... its provider never: the Region was not asked
 
 
 @pytest.fixture(scope="module")
