@@ -85,7 +85,7 @@ def _by_content(judge: Callable[[Any, Any], Result]) -> Callable[[Any, Any], Res
 
 
 def _plain_json_text(policy: Any) -> str | None:
-    """The policy's exact text (``repr``: tuples, Booleans and numbers told apart) if it holds plain JSON values only."""
+    """The policy's exact text (``repr`` tells tuples, Booleans and numbers apart) if it holds plain JSON only."""
     if not isinstance(policy, dict):
         return None
     try:

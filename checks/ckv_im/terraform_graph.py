@@ -11,10 +11,11 @@ the way, so the raw HCL (python-hcl2) is read beside the rendered configuration:
 
 The index is built in one pass over the vertices; nothing here walks the
 graph per resource. The raw HCL is the pack's main cost next to Checkov's own
-(python-hcl2 parses about 5,000 lines a second), so it is read lazily: only a
+(python-hcl2 parses about 14,000 lines a second), so it is read lazily: only a
 block the model asks about is parsed, and only its own lines where Checkov
-recorded them (``RawFiles``). A file that holds nothing the rules read is never
-parsed. Checkov's own parse cannot serve: the definitions it keeps are rendered,
+recorded them (``RawFiles``); a block written in plain HCL is read without
+python-hcl2 (``ckv_im.terraform_plain_blocks``). A file that holds nothing the
+rules read is never parsed. Checkov's own parse cannot serve: the definitions it keeps are rendered,
 and its parser's file cache is altered in place (lists of strings sorted,
 ``"true"`` turned into ``True``).
 """
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckv_im.hcl_expressions import parse_traversal
+from ckv_im.terraform_plain_blocks import read_plain_block
 
 LOGGER = logging.getLogger(__name__)
 
@@ -377,6 +379,9 @@ class RawFiles:
         first, last = span
         if lines is None or last > len(lines):
             return None
+        plain = read_plain_block(lines[first - 1 : last], *key)
+        if plain is not None:
+            return _shift_lines(plain, first - 1)
         try:
             import hcl2
 
