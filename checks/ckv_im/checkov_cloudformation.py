@@ -14,11 +14,9 @@ import inspect
 from typing import Any
 
 from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck
-from checkov.cloudformation.parser import parse
 from checkov.common.typing import _CheckResult, _SkippedCheck
 
 from ckv_im.checkov_check import IncidentManagerCheck
-from ckv_im.cloudformation_model import build_model
 from ckv_im.cloudformation_types import RESOURCE_TYPES
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
@@ -103,6 +101,11 @@ def model_for_file(path: str | None) -> "ScanModel | Unknown":
 
 
 def _template_model(path: str) -> "ScanModel | Unknown":
+    # Imported on first use: Checkov loads these checks on every scan, most of which hold no template.
+    from checkov.cloudformation.parser import parse
+
+    from ckv_im.cloudformation_model import build_model
+
     template, _ = parse(path)
     return build_model(template) if template is not None else Unknown(f"{path} could not be parsed")
 

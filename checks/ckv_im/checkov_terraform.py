@@ -17,7 +17,6 @@ from ckv_im.checkov_check import IncidentManagerCheck
 from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.model_cache import ModelCache
-from ckv_im.plan_model import plan_model
 from ckv_im.rendered_values import unwrap
 from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, RootModules, build_root_indexes
 from ckv_im.terraform_model import TerraformModelBuilder
@@ -50,6 +49,8 @@ def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown"
         path = unwrap(conf.get("__file__"))
         if not isinstance(path, str):
             return Unknown("the plan file is not known")
+        from ckv_im.plan_model import plan_model  # imported by a plan scan only: an HCL scan does not pay for it
+
         try:
             return PLAN_MODELS.for_file(path, lambda: plan_model(path))
         except OSError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _IDENT = r"[A-Za-z_][\w-]*"
@@ -172,25 +173,39 @@ def whole_expression(raw: object) -> str | None:
 
 
 def _closing_brace(text: str, opening: int) -> int:
-    """The index of the brace closing the one at ``opening`` (quotes respected), or -1."""
-    depth, position, quote = 0, opening, None
-    while position < len(text):
-        char = text[position]
-        if quote:
-            if char == "\\":
-                position += 1
-            elif char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
+    """The index of the brace closing the one at ``opening`` (quotes respected), or -1.
+
+    The regex engine finds the next brace or quote (and, inside quotes, the closing quote or a
+    backslash): a policy of thousands of characters is not walked one character at a time.
+    """
+    depth, position = 0, opening
+    while (found := _BRACE_OR_QUOTE.search(text, position)) is not None:
+        char, position = found.group(), found.end()
+        if char in "'\"":
+            position = _after_quoted(text, position, _QUOTE_END[char])
+            if position < 0:
+                return -1
         elif char == "{":
             depth += 1
-        elif char == "}":
+        else:
             depth -= 1
             if depth == 0:
-                return position
-        position += 1
+                return found.start()
     return -1
+
+
+def _after_quoted(text: str, position: int, quote_end: re.Pattern[str]) -> int:
+    """Where the quoted text starting at ``position`` ends (after its closing quote; a backslash escapes
+    the next character), or -1 when it does not."""
+    while (found := quote_end.search(text, position)) is not None:
+        if found.group() != "\\":
+            return found.end()
+        position = found.end() + 1
+    return -1
+
+
+_BRACE_OR_QUOTE = re.compile(r"""[{}'"]""")
+_QUOTE_END = {'"': re.compile(r'[\\"]'), "'": re.compile(r"[\\']")}
 
 
 def template_parts(raw: object) -> list | None:
@@ -229,9 +244,23 @@ def template_parts(raw: object) -> list | None:
 
 def parse_expression(text: str) -> Any:
     """The expression python-hcl2 wrote (without its ``${ }``) as Python values, Traversal and Call; None
-    when it uses anything else."""
+    when it uses anything else. The result is shared: callers build new values from it, never change it."""
     if not isinstance(text, str) or len(text) > _MAX_EXPRESSION:
         return None
+    if len(text) <= _MAX_REMEMBERED_EXPRESSION:  # a module's expressions are read once per instance: once here
+        return _remembered_expression(text)
+    return _parsed_expression(text)
+
+
+_MAX_REMEMBERED_EXPRESSION = 16 * 1024  # characters; with 256 expressions remembered, a few MB at most
+
+
+@lru_cache(maxsize=256)
+def _remembered_expression(text: str) -> Any:
+    return _parsed_expression(text)
+
+
+def _parsed_expression(text: str) -> Any:
     parser = _ExpressionParser(text)
     try:
         node = parser.expression()
