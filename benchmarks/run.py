@@ -31,6 +31,7 @@ is what any policy costs: the pack's cost is what comes on top of converting the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -258,6 +259,16 @@ def _checkov(runner_module: str, framework: str, target: Path, with_pack: bool) 
     )
 
 
+def _checkov_command(target: Path, with_pack: bool) -> None:
+    """The checkov command as users run it on a repository: every framework, every default check."""
+    from checkov.main import Checkov
+
+    pack = ["--external-checks-dir", str(CHECKS)] if with_pack else []
+    arguments = ["-d", str(target), *pack, "--skip-download", "--quiet", "--compact", "-o", "json"]
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # the findings, not the measure
+        Checkov(argv=arguments).run()
+
+
 def _cfn_lint(target: Path, with_pack: bool) -> None:
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner import Runner
@@ -281,6 +292,7 @@ def _rego(target: Path, with_pack: bool) -> None:
 
 
 ENGINES = {
+    "checkov-command": _checkov_command,
     "checkov-hcl": lambda target, pack: _checkov("checkov.terraform.runner", "terraform", target, pack),
     "checkov-plan": lambda target, pack: _checkov("checkov.terraform.plan_runner", "terraform_plan", target, pack),
     "checkov-cfn": lambda target, pack: _checkov("checkov.cloudformation.runner", "cloudformation", target, pack),
@@ -288,6 +300,7 @@ ENGINES = {
     "rego": _rego,
 }
 IMPORTS = {  # imported before the clock starts, as the checkov and cfn-lint commands have: both sides pay them alike
+    "checkov-command": ["checkov.main"],
     "checkov-hcl": ["checkov.main"],
     "checkov-plan": ["checkov.main"],
     "checkov-cfn": ["checkov.main"],
@@ -315,6 +328,16 @@ def _cpu_seconds() -> float:
     """User and system time of this process and of the children it waited for (Checkov may fork)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def byte_compile_the_pack() -> None:
+    """Compile the pack's modules once, as pip leaves an installed package; Checkov's are.
+
+    Otherwise, where PYTHONDONTWRITEBYTECODE is set, every process Checkov forks for a framework
+    would compile the pack's sources again, a cost no installed pack has.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # inherited by every measured process
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(CHECKS)], check=True, stdout=subprocess.DEVNULL)
 
 
 def measure_once(engine: str, target: Path, with_pack: bool) -> dict:
@@ -355,6 +378,8 @@ def build_cases(work: Path, sizes: argparse.Namespace) -> list[Case]:
     cfn_rare = cloudformation_tree(work / "cfn_rare", templates * 5, im_every=RARE_EVERY)
     plan = plan_file(work / "plan", resources)
     cases = [
+        Case(f"checkov -d (all frameworks), IM in all {n} stacks", "checkov-command", heavy, [], []),
+        Case(f"checkov -d (all frameworks), IM in 1/{RARE_EVERY} of {rare}", "checkov-command", rare_tree, [], []),
         Case(f"Checkov HCL, IM in all {n} stacks", "checkov-hcl", heavy, [], []),
         Case(f"Checkov HCL, IM in all {2 * n} stacks", "checkov-hcl", doubled, [], []),
         Case(f"Checkov HCL, IM in 1/{RARE_EVERY} of {rare} stacks", "checkov-hcl", rare_tree, [], []),
@@ -423,6 +448,7 @@ def main(argv: list[str]) -> None:
         worker(engine, Path(target), side == "pack")
         return
     options = arguments(argv)
+    byte_compile_the_pack()
     with tempfile.TemporaryDirectory() as work:
         cases = build_cases(Path(work), options)
         run_cases(cases, options.repeat)

@@ -11,6 +11,7 @@ a rule still lacks: a shell per engine, its page, fixtures with both verdicts.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ckv_im import rules
 from ckv_im.model import Result, ScanModel, Subject
 
 
@@ -57,12 +57,19 @@ class Rule:
     summary: str  # the rule in a few words, for the rule tables
     severity: str  # HIGH, MEDIUM or LOW
     subject: Subject  # what the rule reports on
-    function: RuleFunction
+    function_name: str  # the rule function, in ckv_im.rules
     engines: frozenset[Engine]
     slug: str  # the shell files are named <id>_<slug>.py (and .rego)
     category: Category = Category.ENCRYPTION
     # Engines that cannot see what a PASSED needs, so the rule only ever fails or stays UNKNOWN there
     fails_only_on: frozenset[Engine] = frozenset()
+
+    @property
+    def function(self) -> RuleFunction:
+        """The rule function. ``ckv_im.rules`` is imported on first use: Checkov loads the pack's check
+        files in every framework's process, and most of them never run a rule."""
+        function: RuleFunction = getattr(importlib.import_module("ckv_im.rules"), self.function_name)
+        return function
 
     @property
     def number(self) -> int:
@@ -83,7 +90,7 @@ _RULES = (
         "The key is a symmetric encryption key",
         "HIGH",
         Subject.KEY,
-        rules.symmetric_encryption_key,
+        "symmetric_encryption_key",
         _CONFIGURATION,
         "symmetric_key",
     ),
@@ -93,7 +100,7 @@ _RULES = (
         "No imported key material, no custom key store",
         "HIGH",
         Subject.KEY,
-        rules.no_imported_material_or_custom_store,
+        "no_imported_material_or_custom_store",
         _CONFIGURATION,
         "key_material",
     ),
@@ -103,7 +110,7 @@ _RULES = (
         "Every Region entry uses a KMS key in that same Region",
         "HIGH",
         Subject.REPLICATION_SET,
-        rules.key_region_matches_entry,
+        "key_region_matches_entry",
         _CONFIGURATION,
         "key_region",
     ),
@@ -113,7 +120,7 @@ _RULES = (
         "Customer managed keys in all Region entries, or in none",
         "MEDIUM",
         Subject.REPLICATION_SET,
-        rules.all_or_no_customer_managed_keys,
+        "all_or_no_customer_managed_keys",
         _CONFIGURATION,
         "all_or_none_cmk",
     ),
@@ -123,7 +130,7 @@ _RULES = (
         "The provider Region is one of its Regions",
         "MEDIUM",
         Subject.REPLICATION_SET,
-        rules.provider_region_is_replicated,
+        "provider_region_is_replicated",
         _TERRAFORM_ONLY,
         "provider_region",
         Category.GENERAL_SECURITY,
@@ -134,7 +141,7 @@ _RULES = (
         "Guarded against deletion",
         "MEDIUM",
         Subject.REPLICATION_SET,
-        rules.replication_set_deletion_guard,
+        "replication_set_deletion_guard",
         frozenset({Engine.TERRAFORM, Engine.CLOUDFORMATION, Engine.CFN_LINT, Engine.REGO_CLOUDFORMATION}),
         "replication_set_guard",
         Category.BACKUP_AND_RECOVERY,
@@ -145,7 +152,7 @@ _RULES = (
         "The key policy grants Incident Manager its required access",
         "HIGH",
         Subject.KEY,
-        rules.required_key_policy_statement,
+        "required_key_policy_statement",
         _CONFIGURATION,
         "key_policy_grant",
         Category.IAM,
@@ -156,7 +163,7 @@ _RULES = (
         "That statement names no wildcard principal",
         "HIGH",
         Subject.KEY,
-        rules.no_wildcard_principal,
+        "no_wildcard_principal",
         _CONFIGURATION,
         "wildcard_principal",
         Category.IAM,
@@ -167,7 +174,7 @@ _RULES = (
         "Enabled and guarded against deletion",
         "MEDIUM",
         Subject.KEY,
-        rules.key_enabled_and_guarded,
+        "key_enabled_and_guarded",
         _CONFIGURATION,
         "key_enabled_guard",
         Category.BACKUP_AND_RECOVERY,
@@ -179,7 +186,7 @@ _RULES = (
         "No e-mail addresses or phone numbers in tags and names",
         "MEDIUM",
         Subject.IM_RESOURCE_OR_KEY,
-        rules.no_personal_data_in_names,
+        "no_personal_data_in_names",
         _CONFIGURATION,
         "personal_data",
         Category.GENERAL_SECURITY,
@@ -190,7 +197,7 @@ _RULES = (
         "No credentials inside URLs",
         "HIGH",
         Subject.IM_RESOURCE,
-        rules.no_credentials_in_urls,
+        "no_credentials_in_urls",
         _CONFIGURATION,
         "url_credentials",
         Category.SECRETS,
@@ -201,7 +208,7 @@ _RULES = (
         "Encrypted with KMS",
         "MEDIUM",
         Subject.TOPIC,
-        rules.response_plan_topic_encrypted,
+        "response_plan_topic_encrypted",
         _CONFIGURATION,
         "topic_encryption",
     ),
@@ -211,7 +218,7 @@ _RULES = (
         "Every Region entry uses a customer managed key",
         "LOW",
         Subject.REPLICATION_SET,
-        rules.customer_managed_keys_everywhere,
+        "customer_managed_keys_everywhere",
         _CONFIGURATION,
         "customer_managed_keys",
     ),
@@ -221,7 +228,7 @@ _RULES = (
         "Every Region entry names its key by key ARN",
         "MEDIUM",
         Subject.REPLICATION_SET,
-        rules.keys_named_by_arn,
+        "keys_named_by_arn",
         _CONFIGURATION,
         "key_arn_naming",
     ),
@@ -231,7 +238,7 @@ _RULES = (
         "The plan does not destroy, replace or re-key it (plan only)",
         "HIGH",
         Subject.REPLICATION_SET,
-        rules.plan_keeps_replication_set,
+        "plan_keeps_replication_set",
         _PLAN_ONLY,
         "plan_keeps_replication_set",
         Category.BACKUP_AND_RECOVERY,
@@ -242,7 +249,7 @@ _RULES = (
         "The plan does not delete or disable a key it still uses (plan only)",
         "HIGH",
         Subject.REPLICATION_SET,
-        rules.plan_keeps_used_keys,
+        "plan_keeps_used_keys",
         _PLAN_ONLY,
         "plan_keeps_used_keys",
         Category.BACKUP_AND_RECOVERY,

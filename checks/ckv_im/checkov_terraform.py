@@ -9,7 +9,7 @@ its own root module's model. A check never raises (see ``ckv_im.engine_shell``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
@@ -18,9 +18,10 @@ from ckv_im.engine_shell import run_rule
 from ckv_im.model import Result, ScanModel, Unknown
 from ckv_im.model_cache import ModelCache
 from ckv_im.rendered_values import unwrap
-from ckv_im.terraform_graph import Block, GraphIndex, RawFiles, RootModules, build_root_indexes
-from ckv_im.terraform_model import TerraformModelBuilder
 from ckv_im.terraform_types import RESOURCE_TYPES
+
+if TYPE_CHECKING:  # the adapters are imported on first use: Checkov loads these checks in every framework's process
+    from ckv_im.terraform_graph import GraphIndex, RootModules
 
 
 @dataclass
@@ -64,6 +65,9 @@ def model_for(graph: Any, conf: dict, entity_path: str) -> "ScanModel | Unknown"
 
 
 def _graph_models(graph: Any, conf: dict, entity_path: str) -> GraphModels:
+    from ckv_im.terraform_graph import RawFiles, build_root_indexes
+    from ckv_im.terraform_model import TerraformModelBuilder
+
     raw_files = RawFiles()  # shared: modules called from several root modules are read once
     roots = build_root_indexes(graph, raw_files)
     root = roots.root_of(conf)
@@ -96,6 +100,9 @@ def _scan_root(index: GraphIndex, conf: dict, entity_path: str) -> str | None:
 
 def _single_resource_model(conf: dict, entity_path: str) -> ScanModel:
     """No graph (Checkov's terraform_json runner): the resource alone, other resources unknown."""
+    from ckv_im.terraform_graph import Block, GraphIndex, RawFiles
+    from ckv_im.terraform_model import TerraformModelBuilder
+
     scanned_file, resource_type, name = [*entity_path.rsplit(":", 2), "", "", ""][:3]
     address = conf.get("__address__") or f"{resource_type}.{name}"
     # Terraform JSON syntax keeps "${...}" around expressions, so it can serve as the raw view.

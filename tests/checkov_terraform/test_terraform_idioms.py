@@ -7,7 +7,7 @@ import pytest
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.runner import Runner
 
-from ckv_im import checkov_terraform, rules
+from ckv_im import checkov_terraform, rules, terraform_model
 from ckv_im.model import Status
 from support.checkov_scan import CHECKS_DIR, RULE_IDS, checkov_verdicts, scan_plan, scan_source, scan_terraform
 from support.manifest import FIXTURES_DIR
@@ -27,13 +27,13 @@ def details(report, check_id: str, resource: str) -> list[str]:
 def scan_model(monkeypatch, fixture: str):
     """The model the pack built for a fixture, as its checks saw it."""
     models = []
-    original = checkov_terraform.TerraformModelBuilder.build
+    original = terraform_model.TerraformModelBuilder.build
 
     def keep(builder):
         models.append(original(builder))
         return models[-1]
 
-    monkeypatch.setattr(checkov_terraform.TerraformModelBuilder, "build", keep)
+    monkeypatch.setattr(terraform_model.TerraformModelBuilder, "build", keep)
     checkov_terraform.GRAPH_MODELS.clear()
     scan_terraform(TERRAFORM / fixture)
     assert len(models) == 1

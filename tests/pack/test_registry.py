@@ -131,6 +131,13 @@ def _table(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_each_rule_names_its_own_function():
+    """The registry names rule functions (``ckv_im.rules`` is imported on first use): each name is a
+    function of ckv_im.rules whose docstring starts with the rule's ID."""
+    for rule in RULES.values():
+        assert (rule.function.__doc__ or "").startswith(f"{rule.id}:"), rule.id
+
+
 def test_readme_rule_table_says_what_the_registry_says():
     rows = [
         f"| [{rule.id}](docs/rules/{rule.id}.md) | {rule.severity} | {rule.subject.value} | {rule.summary} |"
