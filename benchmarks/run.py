@@ -22,9 +22,11 @@ Each case runs in a fresh Python process, with and without the pack, pairs inter
 order swapped every round), and the medians are printed: wall time of the scan (not the
 imports the checkov and cfn-lint commands make before they scan; loading the pack's checks is
 counted) and the process's peak resident memory (its children's
-too, where Checkov forks). The engines: Checkov with all its default checks (no --check, as users
-run it) on HCL, on the plan and on CloudFormation; cfn-lint with its own rules; the Rego
-policies on the embedded OPA (the baseline there is one empty policy given the whole plan, which
+too, where Checkov forks). The engines: the checkov command as users run it on a repository
+(``checkov -d``: every framework, every default check, one process forked per framework, each
+loading the pack's check files); Checkov's own runner with all its default checks (no --check)
+on HCL, on the plan and on CloudFormation, the pack's cost with nothing else beside it;
+cfn-lint with its own rules; the Rego policies on the embedded OPA (the baseline there is one empty policy given the whole plan, which
 is what any policy costs: the pack's cost is what comes on top of converting the input).
 """
 

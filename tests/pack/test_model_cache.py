@@ -20,18 +20,18 @@ def count_calls(monkeypatch, module, name: str) -> list:
 
 
 def test_one_model_build_per_graph(monkeypatch):
-    from ckv_im import checkov_terraform
+    from ckv_im import terraform_graph  # the shell imports it on first use: its name is looked up there
 
-    builds = count_calls(monkeypatch, checkov_terraform, "build_root_indexes")
+    builds = count_calls(monkeypatch, terraform_graph, "build_root_indexes")
     verdicts = checkov_verdicts(scan_terraform(FIXTURES_DIR / "terraform" / "region_module_outputs"))
     assert len(verdicts) > 10  # many checks on many resources ...
     assert len(builds) == 1  # ... one index of the graph
 
 
 def test_a_plan_file_is_read_once(monkeypatch):
-    from ckv_im import checkov_terraform
+    from ckv_im import checkov_terraform, plan_model
 
-    loads = count_calls(monkeypatch, checkov_terraform, "plan_model")
+    loads = count_calls(monkeypatch, plan_model, "plan_model")
     checkov_terraform.PLAN_MODELS.clear()
     plan = FIXTURES_DIR / "terraform_plan" / "region_module_outputs" / "plan.json"
     assert len(checkov_verdicts(scan_plan(plan))) > 10
@@ -39,9 +39,9 @@ def test_a_plan_file_is_read_once(monkeypatch):
 
 
 def test_a_cloudformation_template_is_read_once_for_all_checks_and_resources(monkeypatch):
-    from ckv_im import checkov_cloudformation
+    from ckv_im import checkov_cloudformation, cloudformation_model
 
-    builds = count_calls(monkeypatch, checkov_cloudformation, "build_model")
+    builds = count_calls(monkeypatch, cloudformation_model, "build_model")
     checkov_cloudformation.TEMPLATE_MODELS.clear()
     verdicts = checkov_verdicts(scan_cloudformation(FIXTURES_DIR / "cloudformation" / "im_contacts_personal_data"))
     assert len(verdicts) > 10
