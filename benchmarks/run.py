@@ -26,8 +26,9 @@ too, where Checkov forks). The engines: the checkov command as users run it on a
 (``checkov -d``: every framework, every default check, one process forked per framework, each
 loading the pack's check files); Checkov's own runner with all its default checks (no --check)
 on HCL, on the plan and on CloudFormation, the pack's cost with nothing else beside it;
-cfn-lint with its own rules; the Rego policies on the embedded OPA (the baseline there is one empty policy given the whole plan, which
-is what any policy costs: the pack's cost is what comes on top of converting the input).
+cfn-lint with its own rules; the Rego policies on the embedded OPA (the baseline there is one
+empty policy given the whole plan, which is what any policy costs: the pack's cost is what
+comes on top of converting the input).
 """
 
 from __future__ import annotations
