@@ -51,15 +51,16 @@ class KeyLookup:
 
     def key(self, address: str) -> KmsKey | None:
         """The key resource at ``address``, read in full (its policy and primary attached); None if not a key."""
-        if address not in self._read:
-            block = self.index.resources.get(address)
-            if block is None or block.type not in KEY_TYPES:
-                return None
-            key = self._read[address] = read_key(self.resolver, block)  # kept first: a replica of itself ends here
+        block = self.index.resources.get(address)
+        return self._read_key(block) if block is not None and block.type in KEY_TYPES else None
+
+    def _read_key(self, block: Block) -> KmsKey:
+        if block.address not in self._read:
+            key = self._read[block.address] = read_key(self.resolver, block)  # kept first: a replica of itself ends
             key.policy, key.policy_source = self.policies.policy_of(block)
             if block.type in REPLICA_TYPES:
                 key.primary = self.key_behind(block, "primary_key_arn")
-        return self._read[address]
+        return self._read[block.address]
 
     def all_keys(self) -> dict[str, KmsKey]:
         """Every key resource of the scan, in full where it may be an Incident Manager key.
@@ -68,14 +69,12 @@ class KeyLookup:
         has a ``kms:ViaService`` condition can be one (docs/semantics.md#terms): every
         other key keeps its policy, which tells the rules so, and nothing else is read.
         """
-        keys = {}
+        keys: dict[str, KmsKey] = {}
         for block in self.index.resources_of(KEY_TYPES):
             policy, source = self.policies.policy_of(block)
-            if block.address in self._read or _has_via_service_condition(policy):
-                keys[block.address] = self._read.get(block.address) or self.key(block.address)
-            else:
-                keys[block.address] = _unread_key(block, policy, source)
-        return {address: key for address, key in keys.items() if key is not None}
+            read = block.address in self._read or _has_via_service_condition(policy)
+            keys[block.address] = self._read_key(block) if read else _unread_key(block, policy, source)
+        return keys
 
     def address_of(self, resolved: Resolution) -> str | None:
         """The address of the key resource a reference leads to, directly or through an alias."""
@@ -162,9 +161,15 @@ class KeyPolicies:
         self.reader = PolicyReader(resolver)
         self._targeting: dict[str, list[Block]] | None = None  # key address -> aws_kms_key_policy resources
         self._replaceable: Unknown | None = None  # set when some aws_kms_key_policy could target any key
+        self._policies: dict[str, tuple[Resolved[PolicyDocument | None], str]] = {}  # by key address
 
     def policy_of(self, block: Block) -> tuple[Resolved[PolicyDocument | None], str]:
-        """The key's effective policy (None: the AWS default key policy) and where it comes from."""
+        """The key's effective policy (None: the AWS default key policy) and where it comes from; read once."""
+        if block.address not in self._policies:
+            self._policies[block.address] = self._effective_policy(block)
+        return self._policies[block.address]
+
+    def _effective_policy(self, block: Block) -> tuple[Resolved[PolicyDocument | None], str]:
         targeting = self._policy_resources()
         attached = targeting.get(block.address, [])
         if self._replaceable is not None and not attached:
