@@ -204,7 +204,9 @@ def build_root_indexes(graph: Any, raw_files: RawFiles) -> RootModules:
         block = _block_from_vertex(attributes, raw_files)
         if block is None:
             continue
-        _add(roots.indexes.setdefault(block.root_dir, GraphIndex()), block)
+        if block.root_dir not in roots.indexes:
+            roots.indexes[block.root_dir] = GraphIndex()
+        _add(roots.indexes[block.root_dir], block)
         if block.kind == "resource":
             roots.root_of_conf[id(block.conf)] = block.root_dir
     return roots

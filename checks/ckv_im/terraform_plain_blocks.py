@@ -136,8 +136,6 @@ def _without_comment(text: str) -> str:
 
 
 def _value(text: str) -> Any:
-    if text in _KEYWORDS:
-        return _KEYWORDS[text]
     if text.startswith("[") and text.endswith("]"):
         return _list(text[1:-1])
     return _scalar(text)

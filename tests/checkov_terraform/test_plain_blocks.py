@@ -100,8 +100,7 @@ def test_the_plain_reader_reads_most_blocks_of_the_fixtures_and_the_benchmark():
 )
 def test_what_is_not_plain_is_left_to_python_hcl2(text):
     lines = text.split("\n")
-    first_block = lines[: lines.index("}") + 1] if "}" in lines else lines
-    header = first_block[0].split('"')
+    header = lines[0].split('"')
     kind = header[0].strip()
     labels = header[1::2]
     type_, name = (labels[0], labels[1]) if LABELS.get(kind) == 2 else ("", labels[0])

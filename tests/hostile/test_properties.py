@@ -18,6 +18,7 @@ from ckv_im.iam_policy import names_incident_manager, required_grants_result, wi
 from ckv_im.model import STACK_REGION, Result, ScanModel, Status, Unknown, UnknownTemplate
 from ckv_im.plan_model import plan_model
 from ckv_im.sensitive_text import personal_data_in, strings_in, url_credentials_in
+from support.cloudformation_inputs import TYPES
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,17 +99,7 @@ def judge_every_subject(model: ScanModel) -> None:
             assert_a_verdict(rule.function(model.subject(rule.subject, name), model))
 
 
-RESOURCE_TYPES = st.sampled_from(
-    [
-        "AWS::KMS::Key",
-        "AWS::KMS::ReplicaKey",
-        "AWS::KMS::Alias",
-        "AWS::SSMIncidents::ReplicationSet",
-        "AWS::SSMIncidents::ResponsePlan",
-        "AWS::SSMContacts::Contact",
-        "AWS::SNS::Topic",
-    ]
-)
+RESOURCE_TYPES = st.sampled_from(TYPES)  # the types the random templates of the bad-input tests use
 INTRINSICS = st.sampled_from(["Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::FindInMap", "Fn::If"])
 CFN_VALUE = st.recursive(
     SCALARS,
