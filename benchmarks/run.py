@@ -1,4 +1,4 @@
-"""The pack's cost next to each engine's own: every engine with and without the pack, in one run.
+"""The pack's cost next to each engine's own: every engine alone, with the pack and with a floor pack, in one run.
 
     .venv/bin/python benchmarks/run.py            # the corpus of the README's table (takes a while)
     .venv/bin/python benchmarks/run.py --quick    # a small corpus: checks the command works
@@ -18,17 +18,19 @@ It generates the corpora in a temporary directory:
   response plan) and templates where Incident Manager is rare;
 - a plan of 10,000 resources (`opa_plan.generate_plan`).
 
-Each case runs in a fresh Python process, with and without the pack, pairs interleaved (the
-order swapped every round), and the medians are printed: wall time of the scan (not the
-imports the checkov and cfn-lint commands make before they scan; loading the pack's checks is
-counted) and the process's peak resident memory (its children's
-too, where Checkov forks). The engines: the checkov command as users run it on a repository
-(``checkov -d``: every framework, every default check, one process forked per framework, each
-loading the pack's check files); Checkov's own runner with all its default checks (no --check)
-on HCL, on the plan and on CloudFormation, the pack's cost with nothing else beside it;
-cfn-lint with its own rules; the Rego policies on the embedded OPA (the baseline there is one
-empty policy given the whole plan, which is what any policy costs: the pack's cost is what
-comes on top of converting the input).
+Each case runs in a fresh Python process, alone and with the pack, and for Checkov also with
+the floor pack (``floor_pack.py``: the pack's check IDs and resource types, every check
+returning at once; what Checkov charges per check call, the least any pack of these checks
+costs). The sides run one after another, their order rotated every round, and the medians
+are printed: wall time of the scan (not the imports the checkov and cfn-lint commands make
+before they scan; loading the checks is counted), CPU time, and the process's peak resident
+memory (its children's too, where Checkov forks). The engines: the checkov command as users
+run it on a repository (``checkov -d``: every framework, every default check, one process
+forked per framework, each loading the pack's check files); Checkov's own runner with all
+its default checks (no --check) on HCL, on the plan and on CloudFormation, the pack's cost
+with nothing else beside it; cfn-lint with its own rules; the Rego policies on the embedded
+OPA (the baseline there is one empty policy given the whole plan, which is what any policy
+costs: the pack's cost is what comes on top of converting the input).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -51,6 +53,7 @@ REPO_ROOT = BENCHMARKS.parent
 CHECKS = REPO_ROOT / "checks"
 sys.path[:0] = [str(CHECKS), str(BENCHMARKS)]
 
+import floor_pack  # noqa: E402
 import opa_plan  # noqa: E402
 import scale  # noqa: E402
 import scale_cloudformation  # noqa: E402
@@ -248,7 +251,8 @@ def plan_file(root: Path, resources: int) -> Path:
 
 
 # --- one measurement, in its own process -----------------------------------------------------------
-def _checkov(runner_module: str, framework: str, target: Path, with_pack: bool) -> None:
+# Each engine runs on a target with a checks directory (the pack's, or the floor pack for Checkov) or alone (None).
+def _checkov(runner_module: str, framework: str, target: Path, checks: Path | None) -> None:
     import importlib
 
     from checkov.runner_filter import RunnerFilter
@@ -257,36 +261,36 @@ def _checkov(runner_module: str, framework: str, target: Path, with_pack: bool) 
     where = {"files": [str(target)]} if target.is_file() else {"root_folder": str(target)}
     runner.run(
         **where,
-        external_checks_dir=[str(CHECKS)] if with_pack else None,
+        external_checks_dir=[str(checks)] if checks else None,
         runner_filter=RunnerFilter(framework=[framework]),
     )
 
 
-def _checkov_command(target: Path, with_pack: bool) -> None:
+def _checkov_command(target: Path, checks: Path | None) -> None:
     """The checkov command as users run it on a repository: every framework, every default check."""
     from checkov.main import Checkov
 
-    pack = ["--external-checks-dir", str(CHECKS)] if with_pack else []
+    pack = ["--external-checks-dir", str(checks)] if checks else []
     arguments = ["-d", str(target), *pack, "--skip-download", "--quiet", "--compact", "-o", "json"]
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # the findings, not the measure
         Checkov(argv=arguments).run()
 
 
-def _cfn_lint(target: Path, with_pack: bool) -> None:
+def _cfn_lint(target: Path, checks: Path | None) -> None:
     from cfnlint.config import ConfigMixIn
     from cfnlint.runner import Runner
 
-    options = {"append_rules": [str(CHECKS / "cfn_lint")], "include_checks": ["I"]} if with_pack else {}
+    options = {"append_rules": [str(checks / "cfn_lint")], "include_checks": ["I"]} if checks else {}
     templates = sorted(str(path) for path in target.glob("*.json"))
     for _ in Runner(ConfigMixIn(templates, **options)).run():
         pass
 
 
-def _rego(target: Path, with_pack: bool) -> None:
+def _rego(target: Path, checks: Path | None) -> None:
     from ckv_im import opa
 
     document = opa.read_document(target)
-    if with_pack:  # as `python -m ckv_im.opa plan.json` runs it
+    if checks:  # as `python -m ckv_im.opa plan.json` runs it
         opa.deny(opa.engine(), document)
         return
     with tempfile.TemporaryDirectory() as policies:
@@ -296,15 +300,18 @@ def _rego(target: Path, with_pack: bool) -> None:
 
 ENGINES = {
     "checkov-command": _checkov_command,
-    "checkov-hcl": lambda target, pack: _checkov("checkov.terraform.runner", "terraform", target, pack),
-    "checkov-plan": lambda target, pack: _checkov("checkov.terraform.plan_runner", "terraform_plan", target, pack),
-    "checkov-cfn": lambda target, pack: _checkov("checkov.cloudformation.runner", "cloudformation", target, pack),
+    "checkov-hcl": lambda target, checks: _checkov("checkov.terraform.runner", "terraform", target, checks),
+    "checkov-plan": lambda target, checks: _checkov("checkov.terraform.plan_runner", "terraform_plan", target, checks),
+    "checkov-cfn": lambda target, checks: _checkov("checkov.cloudformation.runner", "cloudformation", target, checks),
     "cfn-lint": _cfn_lint,
     "rego": _rego,
 }
 # The checkov command's framework processes are not counted in this process's children's CPU time
 # (a test run showed 1.3 s of CPU for 22 s of wall time on 2 busy cores): its wall time is the measure.
 CPU_NOT_COUNTED = {"checkov-command"}
+# Checkov runs a floor pack (floor_pack.py) as it runs the pack: its cost per check call, none of the pack's work.
+FLOOR_ENGINES = {"checkov-command", "checkov-hcl", "checkov-plan", "checkov-cfn"}
+SIDES = ("alone", "floor", "pack")
 IMPORTS = {  # imported before the clock starts, as the checkov and cfn-lint commands have: both sides pay them alike
     "checkov-command": ["checkov.main"],
     "checkov-hcl": ["checkov.main"],
@@ -315,14 +322,14 @@ IMPORTS = {  # imported before the clock starts, as the checkov and cfn-lint com
 }
 
 
-def worker(engine: str, target: Path, with_pack: bool) -> None:
-    """Run one scan and print {seconds, peak_kb} as JSON on the last line."""
+def worker(engine: str, target: Path, checks: Path | None) -> None:
+    """Run one scan and print {seconds, cpu_seconds, peak_kb} as JSON on the last line."""
     import importlib
 
     for module in IMPORTS[engine]:
         importlib.import_module(module)
     cpu_start, start = _cpu_seconds(), time.perf_counter()
-    ENGINES[engine](target, with_pack)
+    ENGINES[engine](target, checks)
     seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds() - cpu_start
     peak_kb = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -346,12 +353,12 @@ def byte_compile_the_pack() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(CHECKS)], check=True, stdout=subprocess.DEVNULL)
 
 
-def measure_once(engine: str, target: Path, with_pack: bool) -> dict:
+def measure_once(engine: str, target: Path, checks: Path | None) -> dict:
     from ckv_im import opa
 
     environment = dict(os.environ, LOG_LEVEL="ERROR", GOGC=os.environ.get("GOGC", opa.GO_GC_PERCENT))
     completed = subprocess.run(
-        [sys.executable, __file__, "--worker", engine, str(target), "pack" if with_pack else "alone"],
+        [sys.executable, __file__, "--worker", engine, str(target), *([str(checks)] if checks else [])],
         capture_output=True,
         text=True,
         env=environment,
@@ -368,11 +375,14 @@ class Case:
     label: str
     engine: str
     target: Path
-    alone: list[dict]
-    pack: list[dict]
+    runs: dict[str, list[dict]] = field(default_factory=lambda: {side: [] for side in SIDES})
 
-    def median(self, side: str, field: str) -> float:
-        return statistics.median(run[field] for run in getattr(self, side))
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return SIDES if self.engine in FLOOR_ENGINES else ("alone", "pack")
+
+    def median(self, side: str, measure: str) -> float:
+        return statistics.median(run[measure] for run in self.runs[side])
 
 
 def build_cases(work: Path, sizes: argparse.Namespace) -> list[Case]:
@@ -384,55 +394,72 @@ def build_cases(work: Path, sizes: argparse.Namespace) -> list[Case]:
     cfn_rare = cloudformation_tree(work / "cfn_rare", templates * 5, im_every=RARE_EVERY)
     plan = plan_file(work / "plan", resources)
     cases = [
-        Case(f"checkov -d (all frameworks), IM in all {n} stacks", "checkov-command", heavy, [], []),
-        Case(f"checkov -d (all frameworks), IM in 1/{RARE_EVERY} of {rare}", "checkov-command", rare_tree, [], []),
-        Case(f"Checkov HCL, IM in all {n} stacks", "checkov-hcl", heavy, [], []),
-        Case(f"Checkov HCL, IM in all {2 * n} stacks", "checkov-hcl", doubled, [], []),
-        Case(f"Checkov HCL, IM in 1/{RARE_EVERY} of {rare} stacks", "checkov-hcl", rare_tree, [], []),
-        Case(f"Checkov plan, {resources:,} resources", "checkov-plan", plan, [], []),
-        Case(f"Checkov CFN, IM in all {templates} templates", "checkov-cfn", cfn_heavy, [], []),
-        Case(f"Checkov CFN, IM in 1/{RARE_EVERY} of {templates * 5}", "checkov-cfn", cfn_rare, [], []),
-        Case(f"cfn-lint, IM in all {templates} templates", "cfn-lint", cfn_heavy, [], []),
-        Case(f"cfn-lint, IM in 1/{RARE_EVERY} of {templates * 5}", "cfn-lint", cfn_rare, [], []),
-        Case(f"Rego (embedded OPA), {resources:,} resources", "rego", plan, [], []),
+        Case(f"checkov -d (all frameworks), IM in all {n} stacks", "checkov-command", heavy),
+        Case(f"checkov -d (all frameworks), IM in 1/{RARE_EVERY} of {rare}", "checkov-command", rare_tree),
+        Case(f"Checkov HCL, IM in all {n} stacks", "checkov-hcl", heavy),
+        Case(f"Checkov HCL, IM in all {2 * n} stacks", "checkov-hcl", doubled),
+        Case(f"Checkov HCL, IM in 1/{RARE_EVERY} of {rare} stacks", "checkov-hcl", rare_tree),
+        Case(f"Checkov plan, {resources:,} resources", "checkov-plan", plan),
+        Case(f"Checkov CFN, IM in all {templates} templates", "checkov-cfn", cfn_heavy),
+        Case(f"Checkov CFN, IM in 1/{RARE_EVERY} of {templates * 5}", "checkov-cfn", cfn_rare),
+        Case(f"cfn-lint, IM in all {templates} templates", "cfn-lint", cfn_heavy),
+        Case(f"cfn-lint, IM in 1/{RARE_EVERY} of {templates * 5}", "cfn-lint", cfn_rare),
+        Case(f"Rego (embedded OPA), {resources:,} resources", "rego", plan),
     ]
     return [case for case in cases if not sizes.only or case.engine in sizes.only]
 
 
-def run_cases(cases: list[Case], repeat: int) -> None:
+def run_cases(cases: list[Case], checks_of: dict[str, Path | None], repeat: int) -> None:
     for round_number in range(repeat):
-        for case in cases:  # each pair side by side, the order swapped every round
-            for with_pack in (False, True) if round_number % 2 == 0 else (True, False):
-                result = measure_once(case.engine, case.target, with_pack)
-                (case.pack if with_pack else case.alone).append(result)
+        for case in cases:  # the sides of a case one after another, their order rotated every round
+            sides = case.sides[round_number % len(case.sides) :] + case.sides[: round_number % len(case.sides)]
+            for side in sides:
+                case.runs[side].append(measure_once(case.engine, case.target, checks_of[side]))
         print(f"round {round_number + 1}/{repeat} done", file=sys.stderr, flush=True)
 
 
 def print_table(cases: list[Case], repeat: int) -> None:
     print(f"medians of {repeat} interleaved run(s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     header = (
-        "| case | alone s | with pack s | wall ratio | alone CPU s | with pack CPU s | CPU ratio"
-        " | alone peak MB | with pack peak MB | memory ratio |"
+        "| case | alone s | floor s | with pack s | floor ratio | wall ratio"
+        " | alone CPU s | with pack CPU s | CPU ratio | alone peak MB | with pack peak MB | memory ratio |"
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for case in cases:
-        cells = [case.label]
-        for field, unit, digits in (("seconds", 1, 2), ("cpu_seconds", 1, 2), ("peak_kb", 1024, 0)):
-            if field == "cpu_seconds" and case.engine in CPU_NOT_COUNTED:
-                cells += ["n/a"] * 3
-                continue
-            alone, pack = case.median("alone", field) / unit, case.median("pack", field) / unit
-            cells += [f"{alone:.{digits}f}", f"{pack:.{digits}f}", f"{pack / alone:.3f}" if alone else "-"]
-        print("| " + " | ".join(cells) + " |")
+        print("| " + " | ".join([case.label, *_wall_cells(case), *_cpu_and_memory_cells(case)]) + " |")
     by_target = {case.target.name: case for case in cases}
     single, doubled = by_target.get("tf_heavy"), by_target.get("tf_heavy_doubled")
     if single and doubled:
-        for field, what in (("seconds", "wall"), ("cpu_seconds", "CPU")):
-            alone, pack = (doubled.median(side, field) / single.median(side, field) for side in ("alone", "pack"))
+        for measure, what in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            alone, pack = (doubled.median(side, measure) / single.median(side, measure) for side in ("alone", "pack"))
             print(
                 f"linearity ({what}): twice the stacks took {alone:.2f} times as long alone, {pack:.2f} with the pack"
             )
+
+
+def _wall_cells(case: Case) -> list[str]:
+    """alone, floor and pack seconds, then the floor's and the pack's ratios to alone ("-": no floor here)."""
+    alone, pack = case.median("alone", "seconds"), case.median("pack", "seconds")
+    floor = case.median("floor", "seconds") if "floor" in case.sides else None
+    return [
+        f"{alone:.2f}",
+        f"{floor:.2f}" if floor else "-",
+        f"{pack:.2f}",
+        f"{floor / alone:.3f}" if floor else "-",
+        f"{pack / alone:.3f}",
+    ]
+
+
+def _cpu_and_memory_cells(case: Case) -> list[str]:
+    cells = []
+    for measure, unit, digits in (("cpu_seconds", 1, 2), ("peak_kb", 1024, 0)):
+        if measure == "cpu_seconds" and case.engine in CPU_NOT_COUNTED:
+            cells += ["n/a"] * 3
+            continue
+        alone, pack = case.median("alone", measure) / unit, case.median("pack", measure) / unit
+        cells += [f"{alone:.{digits}f}", f"{pack:.{digits}f}", f"{pack / alone:.3f}" if alone else "-"]
+    return cells
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -452,15 +479,16 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["--worker"]:
-        engine, target, side = argv[1:4]
-        worker(engine, Path(target), side == "pack")
+    if argv[:1] == ["--worker"]:  # --worker ENGINE TARGET [CHECKS_DIR]
+        engine, target, *checks = argv[1:]
+        worker(engine, Path(target), Path(checks[0]) if checks else None)
         return
     options = arguments(argv)
     byte_compile_the_pack()
     with tempfile.TemporaryDirectory() as work:
         cases = build_cases(Path(work), options)
-        run_cases(cases, options.repeat)
+        floor = floor_pack.write_floor_pack(Path(work) / "floor_pack")
+        run_cases(cases, {"alone": None, "floor": floor, "pack": CHECKS}, options.repeat)
         print_table(cases, options.repeat)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -68,7 +69,8 @@ class Rule:
     def function(self) -> RuleFunction:
         """The rule function. ``ckv_im.rules`` is imported on first use: Checkov loads the pack's check
         files in every framework's process, and most of them never run a rule."""
-        function: RuleFunction = getattr(importlib.import_module("ckv_im.rules"), self.function_name)
+        rules = sys.modules.get("ckv_im.rules") or importlib.import_module("ckv_im.rules")  # asked on every check call
+        function: RuleFunction = getattr(rules, self.function_name)
         return function
 
     @property
