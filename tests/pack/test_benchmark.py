@@ -1,7 +1,8 @@
 """The benchmark command of the README ("Speed") runs end to end in its quick mode.
 
-It generates every corpus, runs every engine with and without the pack and prints its
-table. No time is asserted: speed is measured by the benchmark itself, never by a test.
+It generates every corpus, runs every engine alone, with the pack and (Checkov) with the
+floor pack, and prints its table. No time is asserted: speed is measured by the benchmark
+itself, never by a test.
 """
 
 from __future__ import annotations
