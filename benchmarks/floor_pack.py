@@ -53,8 +53,10 @@ def write_floor_pack(root: Path) -> Path:
         directory = root / framework
         directory.mkdir()
         (directory / "__init__.py").touch()
-        for shell in sorted((CHECKS / framework).glob("CKV_IM_*.py")):
-            rule = RULES[_rule_id(shell)]
+        for rule in RULES.values():
+            shell = CHECKS / framework / f"{rule.file_stem}.py"  # a rule that has no shell here has no floor check
+            if not shell.exists():
+                continue
             (directory / shell.name).write_text(
                 CHECK_FILE.format(
                     base_module=base_module,
@@ -65,8 +67,3 @@ def write_floor_pack(root: Path) -> Path:
                 )
             )
     return root
-
-
-def _rule_id(shell: Path) -> str:
-    """``CKV_IM_12_topic_encryption.py`` -> ``CKV_IM_12``."""
-    return "_".join(shell.stem.split("_")[:3])
